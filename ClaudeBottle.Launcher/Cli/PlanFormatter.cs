@@ -1,0 +1,48 @@
+using System.Text;
+using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Resolution;
+
+namespace ClaudeBottle.Launcher.Cli;
+
+/// <summary>
+/// Renders a bottle's resolved plan for a person to approve: image, allowlist, environment names (never values),
+/// mounts and limits.
+/// </summary>
+public static class PlanFormatter
+{
+    public static string Format(ResolvedBottle bottle, string manifestDirectory)
+    {
+        var text = new StringBuilder();
+        var mode = bottle.IsHeadless ? "headless" : "interactive";
+        text.AppendLine($"agent {bottle.Name} (bottle {bottle.BottleName}, {mode})");
+        Line(text, "image", [bottle.Image.ToString()!]);
+        Line(text, "allowlist", bottle.Allowlist);
+        Line(text, "env", bottle.Environment.IsEmpty ? ["(none)"] : bottle.Environment.Select(e => e.ToString()));
+        Line(text, "mounts", bottle.Mounts.IsEmpty
+            ? ["(none)"]
+            : bottle.Mounts.Select(m => $"{Shown(m.Source, manifestDirectory)} -> {m.Target} ({(m.ReadOnly ? "read-only" : "read-write")})"));
+        Line(text, "limits", [bottle.Limits.ToString()]);
+        if (bottle.Prompt is { } prompt)
+            Line(text, "prompt", [Abbreviate(prompt)]);
+        return text.ToString();
+    }
+
+    private static void Line(StringBuilder text, string label, IEnumerable<string> values)
+    {
+        var first = true;
+        foreach (var value in values)
+        {
+            text.Append(first ? $"  {label + ":",-11}" : new string(' ', 13)).AppendLine(value);
+            first = false;
+        }
+    }
+
+    private static string Shown(string path, string manifestDirectory) =>
+        HostPaths.IsWithin(path, manifestDirectory) ? Path.GetRelativePath(manifestDirectory, path) : path;
+
+    private static string Abbreviate(string prompt)
+    {
+        var oneLine = NameRules.Printable(prompt.ReplaceLineEndings(" "));
+        return oneLine.Length <= 100 ? $"\"{oneLine}\"" : $"\"{oneLine[..97]}...\"";
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+
+namespace ClaudeBottle.Launcher.Manifest;
+
+/// <summary>A validated <c>claude-bottle.json</c>. Paths in it are absolute host paths.</summary>
+public sealed record BottleManifest(
+    string FilePath,
+    string Directory,
+    ImmutableSortedDictionary<string, BottleSpec> Bottles,
+    ImmutableSortedDictionary<string, AgentSpec> Agents)
+{
+    /// <summary>The bottle an agent uses when it names none; implicit (and empty) when the manifest omits it.</summary>
+    public const string DefaultBottle = "default";
+}
+
+/// <summary>What a bottle grants: environment, ssh files, egress, limits and the image.</summary>
+public sealed record BottleSpec(
+    ImmutableSortedDictionary<string, EnvValue> Env,
+    ImmutableArray<string> SshFiles,
+    ImmutableArray<string> Allowlist,
+    ResourceSpec Resources,
+    string? Image,
+    BuildSpec? Build)
+{
+    public static BottleSpec Empty { get; } = new(
+        ImmutableSortedDictionary.Create<string, EnvValue>(StringComparer.Ordinal),
+        [], [], new ResourceSpec(null, null, null), null, null);
+}
+
+/// <summary>Optional container limits; null means "use the default".</summary>
+public sealed record ResourceSpec(double? Cpus, long? MemoryBytes, long? Pids);
+
+/// <summary>A Dockerfile (extending the standard agent image) and the directory it builds in.</summary>
+public sealed record BuildSpec(string Context, string Dockerfile);
+
+/// <summary>One agent: which bottle it runs in, what it brings, and what it is asked to do.</summary>
+public sealed record AgentSpec(
+    string Bottle,
+    ImmutableArray<SkillSpec> Skills,
+    ImmutableSortedDictionary<string, EnvValue> Env,
+    string? Prompt,
+    string? Workspace);
+
+/// <summary>A skill directory (holding <c>SKILL.md</c>); <see cref="Name"/> is its folder name.</summary>
+public sealed record SkillSpec(string Name, string Directory);
+
+/// <summary>
+/// An environment value as written in the manifest: a literal, or a <c>${NAME}</c> reference to the launching
+/// user's environment. A reference is resolved only at launch and its value is never stored.
+/// </summary>
+public sealed record EnvValue
+{
+    private EnvValue(string? literal, string? variable) => (Literal, Variable) = (literal, variable);
+
+    public string? Literal { get; }
+
+    /// <summary>The launching environment's variable this value comes from, if it is a reference.</summary>
+    public string? Variable { get; }
+
+    public bool IsReference => Variable is not null;
+
+    public static EnvValue FromLiteral(string value) => new(value, null);
+
+    public static EnvValue FromVariable(string name) => new(null, name);
+
+    public override string ToString() => IsReference ? "${" + Variable + "}" : Literal!;
+}

@@ -1,0 +1,11 @@
+namespace ClaudeBottle.Launcher.Manifest;
+
+/// <summary>One problem found in a manifest: where it is, and what to do about it.</summary>
+/// <param name="File">The manifest file, as the user named it.</param>
+/// <param name="Path">The JSON path of the offending value, e.g. <c>agents.reviewer.skills[0]</c>; empty for the whole file.</param>
+/// <param name="Message">What is wrong and what is expected. Never contains a secret value.</param>
+public sealed record ManifestError(string File, string Path, string Message)
+{
+    public override string ToString() =>
+        Path.Length == 0 ? $"{File}: {Message}" : $"{File}: {Path}: {Message}";
+}

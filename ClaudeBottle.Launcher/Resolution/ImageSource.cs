@@ -1,0 +1,23 @@
+namespace ClaudeBottle.Launcher.Resolution;
+
+/// <summary>Where an agent's image comes from.</summary>
+public abstract record ImageSource
+{
+    /// <summary>The standard claude-bottle agent image, built by the app host.</summary>
+    public sealed record Standard : ImageSource
+    {
+        public override string ToString() => "standard agent image";
+    }
+
+    /// <summary>A ready image named in the manifest.</summary>
+    public sealed record Reference(string Image) : ImageSource
+    {
+        public override string ToString() => Image;
+    }
+
+    /// <summary>A Dockerfile extending the standard image, built by the app host.</summary>
+    public sealed record Build(string Context, string Dockerfile) : ImageSource
+    {
+        public override string ToString() => $"built from {Dockerfile}";
+    }
+}
