@@ -56,6 +56,9 @@ public static class BottleResolver
             merged[name] = (value, $"agents.{agentName}.env.{name}");
 
         var result = ImmutableArray.CreateBuilder<ResolvedEnvVar>();
+        // The launching user's Claude token, under the name Claude Code reads; the manifest cannot set that name.
+        if (environment(AgentLayout.TokenVariable) is { Length: > 0 } token)
+            result.Add(new ResolvedEnvVar(AgentLayout.AgentTokenVariable, token, AgentLayout.TokenVariable));
         foreach (var (name, (value, path)) in merged)
         {
             if (!value.IsReference)

@@ -88,6 +88,25 @@ public sealed class TestScope : IAsyncDisposable
         return response.ID;
     }
 
+    /// <summary>Runs <paramref name="script"/> in bash inside a running container, as its own user.</summary>
+    public static async Task<(long ExitCode, string Output)> ExecAsync(DockerClient client, string containerId, string script)
+    {
+        var exec = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = ["bash", "-c", script],
+            AttachStdout = true,
+            AttachStderr = true,
+        });
+        using (var stream = await client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters()))
+        {
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(CancellationToken.None);
+            var inspect = await client.Exec.InspectContainerExecAsync(exec.ID);
+            return (inspect.ExitCode ?? -1, stdout + stderr);
+        }
+    }
+
+    public Task<(long ExitCode, string Output)> ExecAsync(string containerId, string script) => ExecAsync(Client, containerId, script);
+
     /// <summary>What the scope with <paramref name="id"/> left behind, found by label; empty after disposal.</summary>
     public static async Task<(IList<ContainerListResponse> Containers, IList<NetworkResponse> Networks)> LeftoversAsync(string id)
     {

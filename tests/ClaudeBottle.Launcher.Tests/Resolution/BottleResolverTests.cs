@@ -121,4 +121,19 @@ public sealed class BottleResolverTests
         Assert.Throws<ManifestException>(() => BottleSelection.Select(bottles, ["testr"], "m.json"))
             .Errors.Single().Message.Should().Contain("--agent testr").And.Contain("did you mean 'tester'?");
     }
+
+    [Fact]
+    public void The_launching_users_token_reaches_the_agent_as_claude_code_oauth_token()
+    {
+        var manifest = ManifestLoader.Parse("""{ "agents": { "solo": {} } }""", "m.json", Path.GetTempPath());
+
+        var withToken = BottleResolver.Resolve(manifest, Env((AgentLayout.TokenVariable, Secret))).Single();
+        var token = withToken.Environment.Single();
+        token.Name.Should().Be("CLAUDE_CODE_OAUTH_TOKEN");
+        token.Value.Should().Be(Secret);
+        token.IsSecret.Should().BeTrue();
+        token.ToString().Should().Be("CLAUDE_CODE_OAUTH_TOKEN (from ${CLAUDE_BOTTLE_OAUTH_TOKEN})");
+
+        BottleResolver.Resolve(manifest, Env()).Single().Environment.Should().BeEmpty();
+    }
 }

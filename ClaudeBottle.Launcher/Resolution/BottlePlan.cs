@@ -1,0 +1,77 @@
+using ClaudeBottle.Launcher.Pipelock;
+using ClaudeBottle.Launcher.Runtime;
+
+namespace ClaudeBottle.Launcher.Resolution;
+
+/// <summary>
+/// The containers and networks of one bottle, as engine specs: an internal network with no address on the host, an
+/// egress network, the pipelock proxy on both, and the agent on the internal network only. Run mode creates exactly
+/// these; the compose publisher writes the same description.
+/// </summary>
+public sealed record BottlePlan(
+    ResolvedBottle Bottle,
+    NetworkSpec InternalNetwork,
+    NetworkSpec EgressNetwork,
+    ContainerSpec Proxy,
+    ContainerSpec Agent)
+{
+    /// <summary>
+    /// Without its own IPv4 address the internal bridge offers the agent no address through which it reaches the
+    /// host; containers on it still reach each other.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> NoHostAddress =
+        new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" };
+
+    public static BottlePlan Create(ResolvedBottle bottle, BottlePlanSettings settings)
+    {
+        var prefix = $"{settings.NamePrefix}{bottle.Name}";
+        var labels = (string role) => BottleLabels.For(settings.Instance, bottle.Name, role);
+        var internalNetwork = new NetworkSpec($"{prefix}-internal", Internal: true, labels("internal-network"), NoHostAddress);
+        var egressNetwork = new NetworkSpec($"{prefix}-egress", Internal: false, labels("egress-network"), new Dictionary<string, string>());
+
+        var proxy = new ContainerSpec
+        {
+            Name = $"{prefix}-proxy",
+            Image = settings.PipelockImage,
+            Command = PipelockImage.Command,
+            Labels = labels("proxy"),
+            Network = internalNetwork.Name,
+            NetworkAliases = [AgentLayout.ProxyHost],
+            User = PipelockImage.User,
+            ReadOnlyRootFilesystem = true,
+            Binds = [new BindMount(settings.PipelockConfigFile, PipelockImage.ConfigPath, ReadOnly: true)],
+            Health = new HealthProbe(["/pipelock", "healthcheck", "--addr", $"127.0.0.1:{AgentLayout.ProxyPort}"],
+                Interval: TimeSpan.FromSeconds(1), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
+        };
+
+        var agent = new ContainerSpec
+        {
+            Name = $"{prefix}-agent",
+            Image = settings.AgentImage,
+            Environment = AgentEnvironment(bottle),
+            Labels = labels("agent"),
+            Network = internalNetwork.Name,
+            Binds = [.. bottle.Mounts.Select(m => new BindMount(m.Source, m.Target, m.ReadOnly))],
+            Cpus = bottle.Limits.Cpus,
+            MemoryBytes = bottle.Limits.MemoryBytes,
+            Pids = bottle.Limits.Pids,
+        };
+        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, agent);
+    }
+
+    /// <summary>The proxy settings first, so that nothing in the manifest can come before them.</summary>
+    private static List<KeyValuePair<string, string>> AgentEnvironment(ResolvedBottle bottle)
+    {
+        var proxy = AgentLayout.ProxyUrl;
+        List<KeyValuePair<string, string>> env =
+        [
+            new("HTTP_PROXY", proxy), new("HTTPS_PROXY", proxy), new("http_proxy", proxy), new("https_proxy", proxy),
+            new("NO_PROXY", "localhost,127.0.0.1"), new("no_proxy", "localhost,127.0.0.1"),
+        ];
+        env.AddRange(bottle.Environment.Select(e => new KeyValuePair<string, string>(e.Name, e.Value)));
+        return env;
+    }
+}
+
+/// <summary>What a plan needs beyond the bottle: naming, images, and where the proxy's config file is.</summary>
+public sealed record BottlePlanSettings(string Instance, string NamePrefix, string PipelockImage, string AgentImage, string PipelockConfigFile);

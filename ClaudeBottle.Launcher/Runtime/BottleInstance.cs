@@ -1,0 +1,12 @@
+namespace ClaudeBottle.Launcher.Runtime;
+
+/// <summary>What has been created for one bottle so far: exactly what teardown must remove.</summary>
+public sealed class BottleInstance(string name, string stateDirectory)
+{
+    public string Name { get; } = name;
+    public string StateDirectory { get; } = stateDirectory;
+    public string? InternalNetworkId { get; internal set; }
+    public string? EgressNetworkId { get; internal set; }
+    public string? ProxyId { get; internal set; }
+    public string? AgentId { get; internal set; }
+}

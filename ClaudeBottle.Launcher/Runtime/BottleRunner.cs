@@ -1,0 +1,169 @@
+using ClaudeBottle.Launcher.Pipelock;
+using ClaudeBottle.Launcher.Resolution;
+using Docker.DotNet;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeBottle.Launcher.Runtime;
+
+/// <summary>
+/// Creates and removes one bottle on the engine: networks, then the proxy (started and healthy), then the agent.
+/// A start that fails removes whatever it had made, so a failure leaves nothing behind.
+/// </summary>
+public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
+{
+    /// <summary>How long the proxy may take to report healthy.</summary>
+    public TimeSpan ProxyHealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Writes the proxy config, then creates and starts everything in <paramref name="plan"/>.</summary>
+    public async Task<BottleInstance> StartAsync(BottlePlan plan, string stateDirectory, IBottleProgress progress, CancellationToken ct)
+    {
+        var name = plan.Bottle.Name;
+        var instance = new BottleInstance(name, stateDirectory);
+        var step = "preparing";
+        try
+        {
+            step = "writing the pipelock configuration";
+            WriteProxyConfig(plan, stateDirectory);
+
+            step = $"making image {plan.Proxy.Image} available";
+            await EnsureImageAsync(plan.Proxy.Image, progress, ct);
+            step = $"making image {plan.Agent.Image} available";
+            await EnsureImageAsync(plan.Agent.Image, progress, ct);
+
+            step = "creating the bottle's networks";
+            progress.Step(step);
+            instance.InternalNetworkId = await engine.CreateNetworkAsync(plan.InternalNetwork, ct);
+            instance.EgressNetworkId = await engine.CreateNetworkAsync(plan.EgressNetwork, ct);
+
+            step = "creating the pipelock proxy";
+            progress.Step(step);
+            instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy, ct);
+            // Attached before start: engines before API 1.44 accept only one network at create.
+            await engine.ConnectNetworkAsync(instance.EgressNetworkId, instance.ProxyId, [], ct);
+            progress.ProxyCreated(instance.ProxyId);
+
+            step = "starting the pipelock proxy";
+            await engine.StartContainerAsync(instance.ProxyId, ct);
+            step = "waiting for the pipelock proxy to become healthy";
+            progress.Step(step);
+            await WaitHealthyAsync(instance.ProxyId, ct);
+            progress.ProxyHealthy();
+
+            step = "creating the agent";
+            progress.Step(step);
+            instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
+            step = "starting the agent";
+            await engine.StartContainerAsync(instance.AgentId, ct);
+            progress.AgentStarted(instance.AgentId);
+            return instance;
+        }
+        catch (Exception e)
+        {
+            logger.LogError("Bottle {Bottle} failed while {Step}: {Reason}", name, step, Describe(e));
+            await RemoveAsync(instance, CancellationToken.None);
+            if (e is OperationCanceledException && ct.IsCancellationRequested)
+                throw;
+            throw new BottleStartException(name, step, Describe(e), e);
+        }
+    }
+
+    /// <summary>Removes the agent, the proxy, the networks and the generated files; safe to call twice.</summary>
+    public async Task RemoveAsync(BottleInstance instance, CancellationToken ct)
+    {
+        var failures = new List<string>();
+        async Task Try(string what, Func<Task> action)
+        {
+            try
+            {
+                await action();
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{what}: {Describe(e)}");
+            }
+        }
+
+        if (instance.AgentId is { } agent)
+            await Try("agent container", () => engine.RemoveContainerAsync(agent, ct));
+        if (instance.ProxyId is { } proxy)
+            await Try("proxy container", () => engine.RemoveContainerAsync(proxy, ct));
+        if (instance.InternalNetworkId is { } internalNetwork)
+            await Try("internal network", () => engine.RemoveNetworkAsync(internalNetwork, ct));
+        if (instance.EgressNetworkId is { } egress)
+            await Try("egress network", () => engine.RemoveNetworkAsync(egress, ct));
+        await Try("state directory", () =>
+        {
+            if (Directory.Exists(instance.StateDirectory))
+                Directory.Delete(instance.StateDirectory, recursive: true);
+            return Task.CompletedTask;
+        });
+        (instance.AgentId, instance.ProxyId, instance.InternalNetworkId, instance.EgressNetworkId) = (null, null, null, null);
+        if (failures.Count > 0)
+            logger.LogError("Bottle {Bottle}: could not remove {Failures}", instance.Name, string.Join("; ", failures));
+    }
+
+    /// <summary>The pipelock config goes in the bottle's state directory, readable by pipelock's unprivileged user.</summary>
+    public static string ConfigFile(string stateDirectory) => Path.Join(stateDirectory, "pipelock.yaml");
+
+    private static void WriteProxyConfig(BottlePlan plan, string stateDirectory)
+    {
+        var directory = Directory.CreateDirectory(stateDirectory);
+        var file = ConfigFile(stateDirectory);
+        File.WriteAllText(file, PipelockConfigWriter.Write(plan.Bottle));
+        if (!OperatingSystem.IsWindows())
+        {
+            directory.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                     UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+    }
+
+    /// <summary>An image already present is used as it is; only a missing one is pulled.</summary>
+    private async Task EnsureImageAsync(string image, IBottleProgress progress, CancellationToken ct)
+    {
+        if (await engine.ImageExistsAsync(image, ct))
+            return;
+        progress.Step($"pulling image {image}");
+        try
+        {
+            await engine.PullImageAsync(image, line => progress.Step($"pull {image}: {line}"), ct);
+        }
+        catch (DockerApiException e)
+        {
+            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled ({Describe(e)})", e);
+        }
+        if (!await engine.ImageExistsAsync(image, ct))
+            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled");
+    }
+
+    private async Task WaitHealthyAsync(string containerId, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ProxyHealthTimeout);
+        try
+        {
+            while (true)
+            {
+                var state = await engine.InspectContainerAsync(containerId, timeout.Token)
+                            ?? throw new InvalidOperationException("the proxy container disappeared");
+                if (!state.Running)
+                    throw new InvalidOperationException($"the proxy exited with code {state.ExitCode} before becoming healthy (see its log)");
+                if (state.Health is HealthState.Healthy or HealthState.None)
+                    return;
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"the proxy did not become healthy within {ProxyHealthTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        DockerApiException api => $"the engine answered {(int)api.StatusCode}: {api.ResponseBody?.Trim()}",
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,243 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace ClaudeBottle.Launcher.Runtime;
+
+/// <summary>
+/// <see cref="IContainerEngine"/> over the Docker Engine API. It talks to the engine the user's environment names:
+/// <c>DOCKER_HOST</c>, else the active Docker context, else the default socket, as the docker CLI does.
+/// </summary>
+public sealed class DockerContainerEngine(DockerClient client) : IContainerEngine, IDisposable
+{
+    public DockerContainerEngine() : this(new DockerClientBuilder().Build())
+    {
+    }
+
+    public async Task<EngineInfo> GetInfoAsync(CancellationToken ct)
+    {
+        var version = await client.System.GetVersionAsync(ct);
+        return new EngineInfo(version.Version, version.APIVersion, version.Os);
+    }
+
+    public async Task<bool> ImageExistsAsync(string reference, CancellationToken ct)
+    {
+        try
+        {
+            await client.Images.InspectImageAsync(reference, ct);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public async Task PullImageAsync(string reference, Action<string> progress, CancellationToken ct)
+    {
+        var (image, tag) = SplitTag(reference);
+        await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image, Tag = tag }, null,
+            new Progress<JSONMessage>(m =>
+            {
+                if (m.Error is { } error) progress($"error: {error.Message}");
+                else if (!string.IsNullOrEmpty(m.Status)) progress(string.IsNullOrEmpty(m.ID) ? m.Status : $"{m.ID}: {m.Status}");
+            }), ct);
+    }
+
+    public async Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
+    {
+        var response = await client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = spec.Name,
+            Driver = "bridge",
+            Internal = spec.Internal,
+            Labels = new Dictionary<string, string>(spec.Labels),
+            Options = new Dictionary<string, string>(spec.DriverOptions),
+        }, ct);
+        return response.ID;
+    }
+
+    public async Task RemoveNetworkAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            // Anything still attached (a container someone connected by hand) would keep the network alive.
+            var network = await client.Networks.InspectNetworkAsync(id, ct);
+            foreach (var container in network.Containers?.Keys ?? [])
+                await client.Networks.DisconnectNetworkAsync(id, new NetworkDisconnectParameters { Container = container, Force = true }, ct);
+            await client.Networks.DeleteNetworkAsync(id, ct);
+        }
+        catch (DockerNetworkNotFoundException)
+        {
+        }
+    }
+
+    public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
+    {
+        var host = new HostConfig
+        {
+            NetworkMode = spec.Network,
+            Init = true,
+            ReadonlyRootfs = spec.ReadOnlyRootFilesystem,
+            CapDrop = spec.DropAllCapabilities ? ["ALL"] : [],
+            SecurityOpt = spec.NoNewPrivileges ? ["no-new-privileges:true"] : [],
+            Binds = spec.Binds.Select(b => $"{b.Source}:{b.Target}:{(b.ReadOnly ? "ro" : "rw")}").ToList(),
+            Tmpfs = new Dictionary<string, string>(spec.Tmpfs),
+            NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
+            Memory = spec.MemoryBytes ?? 0,
+            PidsLimit = spec.Pids,
+            DNS = spec.Dns.ToList(),
+        };
+        var response = await client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            // Null keeps the image's own command.
+            Cmd = spec.Command?.ToList()!,
+            Env = spec.Environment.Select(e => $"{e.Key}={e.Value}").ToList(),
+            Labels = new Dictionary<string, string>(spec.Labels),
+            User = spec.User!,
+            Tty = spec.Tty,
+            OpenStdin = spec.Tty,
+            Healthcheck = spec.Health is { } h ? new HealthcheckConfig
+            {
+                Test = ["CMD", .. h.Command],
+                Interval = h.Interval,
+                Timeout = h.Timeout,
+                Retries = h.Retries,
+            } : null!,
+            HostConfig = host,
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings>
+                {
+                    [spec.Network] = new() { Aliases = spec.NetworkAliases.ToList() },
+                },
+            },
+        }, ct);
+        return response.ID;
+    }
+
+    public Task ConnectNetworkAsync(string networkId, string containerId, IReadOnlyList<string> aliases, CancellationToken ct) =>
+        client.Networks.ConnectNetworkAsync(networkId, new NetworkConnectParameters
+        {
+            Container = containerId,
+            EndpointConfig = new EndpointSettings { Aliases = aliases.ToList() },
+        }, ct);
+
+    public Task StartContainerAsync(string id, CancellationToken ct) =>
+        client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct);
+
+    public async Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct)
+    {
+        try
+        {
+            await client.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)grace.TotalSeconds }, ct);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+
+    public async Task RemoveContainerAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+
+    public async Task<long> WaitContainerAsync(string id, CancellationToken ct) =>
+        (await client.Containers.WaitContainerAsync(id, ct)).StatusCode;
+
+    public async Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            var state = (await client.Containers.InspectContainerAsync(id, ct)).State!;
+            var health = state.Health?.Status switch
+            {
+                "healthy" => HealthState.Healthy,
+                "unhealthy" => HealthState.Unhealthy,
+                "starting" => HealthState.Starting,
+                _ => HealthState.None,
+            };
+            return new ContainerState(state.Running, state.ExitCode, health, state.Status, string.IsNullOrEmpty(state.Error) ? null : state.Error);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var stream = await client.Containers.GetContainerLogsAsync(id,
+            new ContainerLogsParameters { Follow = true, ShowStdout = true, ShowStderr = true }, ct);
+        var buffer = new byte[8192];
+        var pending = new[] { new StringBuilder(), new StringBuilder() };
+        while (!ct.IsCancellationRequested)
+        {
+            MultiplexedStream.ReadResult read;
+            try
+            {
+                read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+            if (read.EOF)
+                break;
+            var isError = read.Target == MultiplexedStream.TargetStream.StandardError;
+            var text = pending[isError ? 1 : 0].Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
+            foreach (var line in TakeLines(text))
+                yield return new LogLine(line, isError);
+        }
+        foreach (var (rest, i) in pending.Select((p, i) => (p.ToString(), i)))
+            if (rest.Length > 0)
+                yield return new LogLine(rest, i == 1);
+    }
+
+    public async Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } };
+        var containers = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, ct);
+        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, ct);
+        return
+        [
+            .. containers.Select(c => new LabelledObject(LabelledKind.Container, c.ID, c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID, Labels(c.Labels))),
+            .. networks.Select(n => new LabelledObject(LabelledKind.Network, n.ID, n.Name, Labels(n.Labels))),
+        ];
+    }
+
+    public void Dispose() => client.Dispose();
+
+    private static IReadOnlyDictionary<string, string> Labels(IDictionary<string, string>? labels) =>
+        labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels);
+
+    private static IEnumerable<string> TakeLines(StringBuilder text)
+    {
+        var all = text.ToString();
+        var last = all.LastIndexOf('\n');
+        if (last < 0)
+            yield break;
+        text.Remove(0, last + 1);
+        foreach (var line in all[..last].Split('\n'))
+            yield return line.TrimEnd('\r');
+    }
+
+    // "registry:5000/team/img:tag" -> ("registry:5000/team/img", "tag"); a digest or no tag pulls as written / latest.
+    private static (string Image, string Tag) SplitTag(string reference)
+    {
+        if (reference.Contains('@'))
+            return (reference, "");
+        var slash = reference.LastIndexOf('/');
+        var colon = reference.LastIndexOf(':');
+        return colon > slash ? (reference[..colon], reference[(colon + 1)..]) : (reference, "latest");
+    }
+}

@@ -1,0 +1,14 @@
+namespace ClaudeBottle.Launcher.Runtime;
+
+/// <summary>What <see cref="BottleRunner"/> reports while it works, so the dashboard can follow each container.</summary>
+public interface IBottleProgress
+{
+    /// <summary>A step of the start, e.g. "pulling image …", "creating networks".</summary>
+    void Step(string message);
+
+    void ProxyCreated(string containerId);
+
+    void ProxyHealthy();
+
+    void AgentStarted(string containerId);
+}

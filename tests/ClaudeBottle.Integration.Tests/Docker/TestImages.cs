@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace ClaudeBottle.Integration.Tests.Docker;
+
+/// <summary>
+/// Images the integration tests build from the offline base image, once per test run and only when their inputs
+/// changed (the tag is a hash of them): the pipelock stand-in, and a test agent that just sleeps so that tests can
+/// exec probes inside it.
+/// </summary>
+public static class TestImages
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _proxy;
+    private static string? _agent;
+
+    public static async Task<string> ProxyAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _proxy ??= await BuildStandInAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static async Task<string> AgentAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _agent ??= await BuildAsync("claude-bottle-test/agent", $$"""
+                FROM {{TestEngine.BaseImage}}
+                RUN useradd --create-home --uid 1000 claude && mkdir -p /home/claude/.claude/skills /workspace && chown -R claude /home/claude /workspace
+                USER claude
+                WORKDIR /home/claude
+                CMD ["sleep", "infinity"]
+                """, files: []);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Join(dir.FullName, "ClaudeBottle.slnx")))
+                    return dir.FullName;
+            throw new InvalidOperationException("cannot find the repository root (ClaudeBottle.slnx) above the test assembly");
+        }
+    }
+
+    private static async Task<string> BuildStandInAsync()
+    {
+        var project = Path.Join(RepositoryRoot, "tests", "PipelockStandIn");
+        var output = Directory.CreateTempSubdirectory("pipelock-standin-").FullName;
+        try
+        {
+            await RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet"]);
+            var binary = await File.ReadAllBytesAsync(Path.Join(output, "pipelock"));
+            return await BuildAsync("claude-bottle-test/pipelock-standin", $$"""
+                FROM {{TestEngine.BaseImage}}
+                COPY pipelock /pipelock
+                USER 65534:65534
+                ENTRYPOINT ["/pipelock"]
+                """, files: [("pipelock", binary)]);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static async Task<string> BuildAsync(string repository, string dockerfile, IReadOnlyList<(string Name, byte[] Content)> files)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(dockerfile));
+        foreach (var (name, content) in files)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(name));
+            hash.AppendData(content);
+        }
+        var tag = $"{repository}:{Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}";
+
+        using var client = TestEngine.CreateClient();
+        try
+        {
+            await client.Images.InspectImageAsync(tag);
+            return tag;
+        }
+        catch (DockerImageNotFoundException)
+        {
+        }
+
+        using var context = new MemoryStream();
+        await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (name, content) in files.Append(("Dockerfile", Encoding.UTF8.GetBytes(dockerfile))))
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(content),
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
+                           UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
+                };
+                await tar.WriteEntryAsync(entry);
+            }
+        }
+        context.Position = 0;
+        var errors = new List<string>();
+        await client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters { Tags = [tag], Remove = true, ForceRemove = true },
+            context, null, null, new Progress<JSONMessage>(m => { if (m.Error is { } e) errors.Add(e.Message ?? ""); }));
+        try
+        {
+            await client.Images.InspectImageAsync(tag);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            throw new InvalidOperationException($"building {tag} failed: {string.Join("; ", errors)}");
+        }
+        return tag;
+    }
+
+    private static async Task RunAsync(string file, string[] args)
+    {
+        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stdout}{await stderr}");
+    }
+}

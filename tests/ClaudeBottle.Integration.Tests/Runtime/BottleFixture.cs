@@ -1,0 +1,38 @@
+using ClaudeBottle.Integration.Tests.Docker;
+using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
+
+namespace ClaudeBottle.Integration.Tests.Runtime;
+
+/// <summary>Records what <see cref="BottleRunner"/> reports.</summary>
+internal sealed class RecordingProgress : IBottleProgress
+{
+    public List<string> Events { get; } = [];
+    public void Step(string message) => Events.Add(message);
+    public void ProxyCreated(string containerId) => Events.Add("proxy-created");
+    public void ProxyHealthy() => Events.Add("proxy-healthy");
+    public void AgentStarted(string containerId) => Events.Add("agent-started");
+}
+
+/// <summary>Builds a one-agent bottle plan on the test images.</summary>
+internal static class Bottles
+{
+    public static async Task<(ResolvedBottle Bottle, string ProxyImage, string AgentImage)> ResolveAsync(string name, params string[] allowlist)
+    {
+        var proxyImage = await TestImages.ProxyAsync();
+        var agentImage = await TestImages.AgentAsync();
+        var hosts = string.Join(", ", allowlist.Select(h => $"\"{h}\""));
+        var manifest = ManifestLoader.Parse($$"""
+            { "bottles": { "default": { "image": "{{agentImage}}", "egress": { "allowlist": [{{hosts}}] } } },
+              "agents": { "{{name}}": {} } }
+            """, "test.json", Path.GetTempPath());
+        return (BottleResolver.Resolve(manifest, _ => null).Single(), proxyImage, agentImage);
+    }
+
+    public static BottlePlan Plan(ResolvedBottle bottle, InstanceLease lease, string proxyImage, string agentImage) =>
+        BottlePlan.Create(bottle, new BottlePlanSettings(lease.Id, $"claude-bottle-{lease.Id}-", proxyImage, agentImage,
+            BottleRunner.ConfigFile(StateDirectory(lease, bottle))));
+
+    public static string StateDirectory(InstanceLease lease, ResolvedBottle bottle) => Path.Join(lease.Directory, bottle.Name);
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace PipelockStandIn;
+
+internal static class ProxyServer
+{
+    private const int MaxHead = 16 * 1024;
+
+    public static async Task<int> RunAsync(StandInConfig config)
+    {
+        var (host, port) = SplitHostPort(config.Listen, 8888);
+        var listener = new TcpListener(host == "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(host), port);
+        listener.Start(512);
+        Log.Event("info", "startup", new Dictionary<string, string?>
+        {
+            ["listen"] = config.Listen, ["mode"] = config.Mode, ["allowlist"] = string.Join(",", config.Allowlist), ["standin"] = "true",
+        });
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var client = await listener.AcceptTcpClientAsync(stop.Token);
+                _ = Task.Run(() => HandleAsync(client, config));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return 0;
+    }
+
+    private static async Task HandleAsync(TcpClient client, StandInConfig config)
+    {
+        using var _ = client;
+        var downstream = client.GetStream();
+        try
+        {
+            var (head, rest) = await ReadHeadAsync(downstream);
+            if (head is null)
+                return;
+            var lines = head.Split("\r\n");
+            var parts = lines[0].Split(' ');
+            if (parts.Length != 3)
+            {
+                await RespondAsync(downstream, 400, "bad request");
+                return;
+            }
+            var (method, target) = (parts[0], parts[1]);
+            var clientIp = ((IPEndPoint)client.Client.RemoteEndPoint!).Address.ToString();
+
+            if (target == "/health")
+            {
+                await RespondAsync(downstream, 200, """{"status":"healthy","standin":true}""", "application/json");
+                return;
+            }
+            if (!config.ForwardProxy)
+            {
+                await RespondAsync(downstream, 405, method == "CONNECT" ? "CONNECT not supported" : "forward proxy not enabled");
+                return;
+            }
+
+            string host;
+            int port;
+            if (method == "CONNECT")
+                (host, port) = SplitHostPort(target, 443);
+            else if (Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.Scheme == "http")
+                (host, port) = (uri.Host, uri.Port);
+            else
+            {
+                await RespondAsync(downstream, 400, "not a proxy request");
+                return;
+            }
+
+            var fields = new Dictionary<string, string?>
+            {
+                ["method"] = method, ["target"] = target, ["client_ip"] = clientIp, ["agent"] = config.Agent,
+            };
+            if (!config.Allows(host))
+            {
+                fields["scanner"] = "allowlist";
+                fields["reason"] = $"domain not in allowlist: {host}";
+                Log.Event("warn", "blocked", fields);
+                await RespondAsync(downstream, 403, method == "CONNECT" ? $"CONNECT blocked: domain not in allowlist: {host}" : $"blocked: domain not in allowlist: {host}");
+                return;
+            }
+
+            using var upstreamClient = new TcpClient();
+            try
+            {
+                using var dial = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await upstreamClient.ConnectAsync(host, port, dial.Token);
+            }
+            catch (Exception e)
+            {
+                fields["reason"] = $"dial failed: {e.Message}";
+                Log.Event("warn", "error", fields);
+                await RespondAsync(downstream, 502, method == "CONNECT" ? "tunnel dial failed" : "upstream dial failed");
+                return;
+            }
+            Log.Event("info", "allowed", fields);
+            var upstream = upstreamClient.GetStream();
+            if (method == "CONNECT")
+            {
+                await downstream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 Connection Established\r\n\r\n"));
+            }
+            else
+            {
+                var uri = new Uri(target);
+                var request = new StringBuilder($"{method} {uri.PathAndQuery} {parts[2]}\r\n");
+                foreach (var line in lines.Skip(1).Where(l => l.Length > 0 && !l.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase)
+                                                             && !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)))
+                    request.Append(line).Append("\r\n");
+                request.Append("Connection: close\r\n\r\n");
+                await upstream.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()));
+            }
+            if (rest.Length > 0)
+                await upstream.WriteAsync(rest);
+            await Task.WhenAny(downstream.CopyToAsync(upstream), upstream.CopyToAsync(downstream));
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static async Task<(string? Head, byte[] Body)> ReadHeadAsync(NetworkStream stream)
+    {
+        var buffer = new byte[MaxHead];
+        var length = 0;
+        while (length < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(length));
+            if (read == 0)
+                return (null, []);
+            length += read;
+            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
+            if (end >= 0)
+                return (Encoding.ASCII.GetString(buffer, 0, end), buffer[(end + 4)..length]);
+        }
+        return (null, []);
+    }
+
+    private static async Task RespondAsync(NetworkStream stream, int status, string body, string type = "text/plain")
+    {
+        var reason = status switch { 200 => "OK", 400 => "Bad Request", 403 => "Forbidden", 405 => "Method Not Allowed", _ => "Bad Gateway" };
+        var bytes = Encoding.UTF8.GetBytes(body + "\n");
+        var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: {type}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        await stream.WriteAsync(bytes);
+    }
+
+    public static (string Host, int Port) SplitHostPort(string value, int defaultPort)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && int.TryParse(value[(colon + 1)..], out var port)
+            ? (value[..colon].Trim('[', ']'), port)
+            : (value, defaultPort);
+    }
+}

@@ -1,0 +1,45 @@
+using YamlDotNet.RepresentationModel;
+
+namespace PipelockStandIn;
+
+/// <summary>The keys of pipelock's config that the stand-in honours, read from the same file.</summary>
+internal sealed record StandInConfig(string Mode, IReadOnlyList<string> Allowlist, string Listen, bool ForwardProxy, string Agent)
+{
+    public static StandInConfig Load(string path)
+    {
+        var stream = new YamlStream();
+        using (var reader = File.OpenText(path))
+            stream.Load(reader);
+        var root = (YamlMappingNode)stream.Documents.Single().RootNode;
+        return new StandInConfig(
+            Mode: Scalar(root, "mode") ?? "balanced",
+            Allowlist: root.Children.TryGetValue("api_allowlist", out var list)
+                ? ((YamlSequenceNode)list).Children.Select(n => ((YamlScalarNode)n).Value!.ToLowerInvariant()).ToList()
+                : [],
+            Listen: Scalar(root, "fetch_proxy", "listen") ?? "127.0.0.1:8888",
+            ForwardProxy: Scalar(root, "forward_proxy", "enabled") == "true",
+            Agent: Scalar(root, "default_agent_identity") ?? "anonymous");
+    }
+
+    /// <summary>pipelock enforces the allowlist only in strict mode; '*.d' matches d and its subdomains.</summary>
+    public bool Allows(string host)
+    {
+        if (Mode != "strict")
+            return true;
+        host = host.ToLowerInvariant();
+        return Allowlist.Any(entry => entry.StartsWith("*.", StringComparison.Ordinal)
+            ? host == entry[2..] || host.EndsWith(entry[1..], StringComparison.Ordinal)
+            : host == entry);
+    }
+
+    private static string? Scalar(YamlMappingNode node, params string[] path)
+    {
+        foreach (var key in path[..^1])
+        {
+            if (!node.Children.TryGetValue(key, out var child) || child is not YamlMappingNode mapping)
+                return null;
+            node = mapping;
+        }
+        return node.Children.TryGetValue(path[^1], out var value) ? ((YamlScalarNode)value).Value : null;
+    }
+}
