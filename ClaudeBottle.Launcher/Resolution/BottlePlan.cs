@@ -25,7 +25,7 @@ public sealed record BottlePlan(
     public static BottlePlan Create(ResolvedBottle bottle, BottlePlanSettings settings)
     {
         var prefix = $"{settings.NamePrefix}{bottle.Name}";
-        var labels = (string role) => BottleLabels.For(settings.Instance, bottle.Name, role);
+        var labels = (string role) => BottleLabels.For(settings.Instance, settings.LeaseFile, bottle.Name, role);
         var internalNetwork = new NetworkSpec($"{prefix}-internal", Internal: true, labels("internal-network"), NoHostAddress);
         var egressNetwork = new NetworkSpec($"{prefix}-egress", Internal: false, labels("egress-network"), new Dictionary<string, string>());
 
@@ -74,4 +74,4 @@ public sealed record BottlePlan(
 }
 
 /// <summary>What a plan needs beyond the bottle: naming, images, and where the proxy's config file is.</summary>
-public sealed record BottlePlanSettings(string Instance, string NamePrefix, string PipelockImage, string AgentImage, string PipelockConfigFile);
+public sealed record BottlePlanSettings(string Instance, string LeaseFile, string NamePrefix, string PipelockImage, string AgentImage, string PipelockConfigFile);

@@ -18,16 +18,20 @@ public static class BottleLabels
     /// <summary>The machine that app host ran on; only an app host on the same machine can tell whether it is alive.</summary>
     public const string Host = Prefix + "host";
 
+    /// <summary>The lock file the creating run holds while it lives (see <see cref="InstanceLease"/>).</summary>
+    public const string Lease = Prefix + "lease";
+
     /// <summary>The bottle instance (named after its agent).</summary>
     public const string Bottle = Prefix + "bottle";
 
     /// <summary>agent, proxy, internal-network or egress-network.</summary>
     public const string Role = Prefix + "role";
 
-    public static IReadOnlyDictionary<string, string> For(string instance, string bottle, string role) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> For(string instance, string leaseFile, string bottle, string role) => new Dictionary<string, string>
     {
         [Project] = ProjectValue,
         [Instance] = instance,
+        [Lease] = leaseFile,
         [Host] = System.Environment.MachineName,
         [Bottle] = bottle,
         [Role] = role,

@@ -25,6 +25,9 @@ public sealed class InstanceLease : IDisposable
 
     public string Root { get; }
 
+    /// <summary>The lock held while this run lives; its path is labelled on every object the run creates.</summary>
+    public string LockFile => LockPath(Root, Id);
+
     /// <summary><c>$TMPDIR/claude-bottle-$USER</c>: per user, so users of one machine never share it.</summary>
     public static string DefaultRoot =>
         Path.Join(Path.GetTempPath(), $"claude-bottle-{Environment.UserName}");
@@ -41,15 +44,14 @@ public sealed class InstanceLease : IDisposable
         return new InstanceLease(root, id, @lock);
     }
 
-    /// <summary>True while the run <paramref name="id"/> still holds its lock.</summary>
-    public static bool IsAlive(string root, string id)
+    /// <summary>True while some process still holds the lock at <paramref name="lockFile"/>.</summary>
+    public static bool IsAlive(string lockFile)
     {
-        var path = LockPath(root, id);
-        if (!File.Exists(path))
+        if (!File.Exists(lockFile))
             return false;
         try
         {
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
             return false;
         }
         catch (IOException)
@@ -58,18 +60,23 @@ public sealed class InstanceLease : IDisposable
         }
         catch (UnauthorizedAccessException)
         {
-            return true; // Not ours to judge.
+            return true; // Another user's run: not ours to judge.
         }
     }
 
-    /// <summary>Removes the state a dead run left (its directory and lock file).</summary>
-    public static void RemoveState(string root, string id)
+    /// <summary>Removes the state a dead run left beside its lock file (its directory and the lock file).</summary>
+    public static void RemoveState(string lockFile)
     {
-        var directory = Path.Join(root, id);
+        if (!lockFile.EndsWith(".lock", StringComparison.Ordinal))
+            return;
+        var directory = lockFile[..^".lock".Length];
         if (System.IO.Directory.Exists(directory))
             System.IO.Directory.Delete(directory, recursive: true);
-        File.Delete(LockPath(root, id));
+        File.Delete(lockFile);
     }
+
+    /// <summary>Drops the lock and leaves everything else, as a killed process would; for tests of the reaper.</summary>
+    internal void Abandon() => _lock.Dispose();
 
     public void Dispose()
     {

@@ -16,7 +16,7 @@ public sealed class Reaper(IContainerEngine engine, ILogger logger)
         var dead = objects
             .Where(o => o.Labels.GetValueOrDefault(BottleLabels.Host) == Environment.MachineName)
             .GroupBy(o => o.Labels.GetValueOrDefault(BottleLabels.Instance) ?? "")
-            .Where(g => g.Key.Length > 0 && g.Key != current.Id && !InstanceLease.IsAlive(current.Root, g.Key))
+            .Where(g => g.Key.Length > 0 && g.Key != current.Id && !IsAlive(g))
             .ToList();
 
         var removed = new List<LabelledObject>();
@@ -33,10 +33,17 @@ public sealed class Reaper(IContainerEngine engine, ILogger logger)
                 await engine.RemoveNetworkAsync(network.Id, ct);
                 removed.Add(network);
             }
-            InstanceLease.RemoveState(current.Root, run.Key);
+            if (LeaseOf(run) is { } lease)
+                InstanceLease.RemoveState(lease);
             logger.LogWarning("Removed {Count} objects left by app host run {Instance}, which ended without cleaning up: {Names}",
                 run.Count(), run.Key, string.Join(", ", run.Select(o => o.Name)));
         }
         return new Result(removed);
     }
+
+    private static string? LeaseOf(IEnumerable<LabelledObject> run) =>
+        run.Select(o => o.Labels.GetValueOrDefault(BottleLabels.Lease)).FirstOrDefault(l => !string.IsNullOrEmpty(l));
+
+    // Objects without a lease label cannot be judged, so they are left alone.
+    private static bool IsAlive(IEnumerable<LabelledObject> run) => LeaseOf(run) is not { } lease || InstanceLease.IsAlive(lease);
 }

@@ -31,7 +31,7 @@ internal static class Bottles
     }
 
     public static BottlePlan Plan(ResolvedBottle bottle, InstanceLease lease, string proxyImage, string agentImage) =>
-        BottlePlan.Create(bottle, new BottlePlanSettings(lease.Id, $"claude-bottle-{lease.Id}-", proxyImage, agentImage,
+        BottlePlan.Create(bottle, new BottlePlanSettings(lease.Id, lease.LockFile, $"claude-bottle-{lease.Id}-", proxyImage, agentImage,
             BottleRunner.ConfigFile(StateDirectory(lease, bottle))));
 
     public static string StateDirectory(InstanceLease lease, ResolvedBottle bottle) => Path.Join(lease.Directory, bottle.Name);
