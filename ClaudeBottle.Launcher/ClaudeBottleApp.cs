@@ -1,5 +1,7 @@
 using Aspire.Hosting;
 using ClaudeBottle.Launcher.Cli;
+using ClaudeBottle.Launcher.Hosting;
+using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 
@@ -44,8 +46,23 @@ public static class ClaudeBottleApp
         }
 
         var builder = DistributedApplication.CreateBuilder([.. options.AspireArgs]);
+        builder.AddClaudeBottles(bottles, new ClaudeBottleOptions
+        {
+            AutoApprove = options.Yes,
+            StartAgents = options.Agents,
+            ManifestDirectory = manifest.Directory,
+            PipelockImage = builder.Configuration[PipelockImage.ConfigurationKey] is { Length: > 0 } mirror ? mirror : PipelockImage.Reference,
+            StandardAgentImage = builder.Configuration[AgentImageKey] is { Length: > 0 } agent ? agent : new ClaudeBottleOptions().StandardAgentImage,
+            StateRoot = builder.Configuration[StateRootKey] is { Length: > 0 } root ? root : null,
+        });
         await using var app = builder.Build();
         await app.RunAsync();
         return 0;
     }
+
+    /// <summary>Configuration key naming the standard agent image (until the app host builds it).</summary>
+    public const string AgentImageKey = "ClaudeBottle:AgentImage";
+
+    /// <summary>Configuration key for where run state lives (default: a per-user directory under the temp directory).</summary>
+    public const string StateRootKey = "ClaudeBottle:StateRoot";
 }

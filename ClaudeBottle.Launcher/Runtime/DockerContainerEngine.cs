@@ -174,10 +174,15 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         }
     }
 
-    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var stream = await client.Containers.GetContainerLogsAsync(id,
-            new ContainerLogsParameters { Follow = true, ShowStdout = true, ShowStderr = true }, ct);
+        using var stream = await client.Containers.GetContainerLogsAsync(id, new ContainerLogsParameters
+        {
+            Follow = true,
+            ShowStdout = true,
+            ShowStderr = true,
+            Since = since?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)!,
+        }, ct);
         var buffer = new byte[8192];
         var pending = new[] { new StringBuilder(), new StringBuilder() };
         while (!ct.IsCancellationRequested)

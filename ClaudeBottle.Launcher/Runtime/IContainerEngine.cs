@@ -34,8 +34,8 @@ public interface IContainerEngine
     /// <summary>The container's state, or null when it no longer exists.</summary>
     Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct);
 
-    /// <summary>Follows the container's output until it ends or <paramref name="ct"/> is cancelled.</summary>
-    IAsyncEnumerable<LogLine> FollowLogsAsync(string id, CancellationToken ct);
+    /// <summary>Follows the container's output (from <paramref name="since"/>, else from its start) until it ends or <paramref name="ct"/> is cancelled.</summary>
+    IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, CancellationToken ct);
 
     /// <summary>Containers and networks carrying <paramref name="label"/> (<c>key</c> or <c>key=value</c>).</summary>
     Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct);

@@ -50,6 +50,25 @@ public static class TestImages
         }
     }
 
+    /// <summary>An agent that prints a line and exits with <paramref name="code"/>, like a headless run.</summary>
+    public static async Task<string> ExitingAgentAsync(int code)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return await BuildAsync("claude-bottle-test/exiting-agent", $$"""
+                FROM {{TestEngine.BaseImage}}
+                RUN useradd --create-home --uid 1000 claude
+                USER claude
+                CMD ["bash", "-c", "echo 'hello from the agent'; echo 'a complaint' >&2; sleep 1; exit {{code}}"]
+                """, files: []);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     public static string RepositoryRoot
     {
         get

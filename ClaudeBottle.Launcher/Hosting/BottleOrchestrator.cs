@@ -1,0 +1,330 @@
+#pragma warning disable ASPIREINTERACTION001 // The interaction service is how Aspire asks the user; it is marked for evaluation.
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Cli;
+using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeBottle.Launcher.Hosting;
+
+/// <summary>
+/// Drives every bottle's lifecycle on the container engine and mirrors it into Aspire: states, logs, properties.
+/// Bottles start concurrently; a bottle whose agent ends is removed whole; the app host's shutdown removes them all.
+/// </summary>
+internal sealed class BottleOrchestrator(
+    IContainerEngine engine,
+    ResourceNotificationService notifications,
+    ResourceLoggerService loggers,
+    IInteractionService interaction,
+    ClaudeBottleOptions options,
+    ILogger<BottleOrchestrator> logger) : IHostedService
+{
+    private readonly BottleRunner _runner = new(engine, logger);
+    private readonly ConcurrentDictionary<string, Session> _sessions = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _readyGate = new(1, 1);
+    private InstanceLease? _lease;
+
+    private sealed class Session
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public BottleInstance? Instance { get; set; }
+        public BottlePlan? Plan { get; set; }
+        public CancellationTokenSource? Watch { get; set; }
+    }
+
+    /// <summary>Called when Aspire initialises a bottle: starts it if it was chosen to start at launch.</summary>
+    public Task InitializeAsync(BottleResource bottle, CancellationToken ct) =>
+        options.StartsAtLaunch(bottle.Name) ? StartAsync(bottle, ct) : Task.CompletedTask;
+
+    public async Task StartAsync(BottleResource bottle, CancellationToken ct)
+    {
+        var session = _sessions.GetOrAdd(bottle.Name, _ => new Session());
+        var log = loggers.GetLogger(bottle);
+        await session.Gate.WaitAsync(ct);
+        try
+        {
+            if (session.Instance is not null)
+                return;
+            var lease = await EnsureReadyAsync(bottle, ct);
+            if (lease is null)
+                return;
+
+            var agentImage = AgentImage(bottle.Bottle);
+            var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
+                $"claude-bottle-{lease.Id}-", options.PipelockImage, agentImage,
+                BottleRunner.ConfigFile(StateDirectory(lease, bottle))));
+            if (!await ApproveAsync(bottle, log, ct))
+            {
+                await PublishAsync(bottle, KnownResourceStates.NotStarted);
+                return;
+            }
+
+            await PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
+                properties: BottleProperties.ForBottle(bottle.Bottle, agentImage), started: true);
+            await PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
+            await PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
+            log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine,
+                PlanFormatter.Format(bottle.Bottle, options.ManifestDirectory ?? Environment.CurrentDirectory));
+
+            if (bottle.Bottle.Image is ImageSource.Build)
+            {
+                await FailAsync(bottle, "building a bottle's own image (\"build\") is not supported yet; use \"image\" with a ready image");
+                return;
+            }
+
+            try
+            {
+                session.Instance = await _runner.StartAsync(plan, StateDirectory(lease, bottle), new Progress(this, bottle, plan, log), _stopping.Token);
+                session.Plan = plan;
+            }
+            catch (BottleStartException e)
+            {
+                await FailAsync(bottle, e.Message);
+                return;
+            }
+
+            await PublishAsync(bottle.Agent, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true,
+                properties: BottleProperties.ForContainer(session.Instance.AgentId!, plan.Agent.Image, [plan.InternalNetwork.Name]));
+            await PublishAsync(bottle, KnownResourceStates.Running, KnownResourceStateStyles.Success);
+
+            session.Watch = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            var watch = session.Watch.Token;
+            _ = FollowAsync(bottle.Agent, session.Instance.AgentId!, since: null, watch);
+            _ = FollowAsync(bottle.Proxy, session.Instance.ProxyId!, since: null, watch);
+            _ = WatchAgentAsync(bottle, session.Instance.AgentId!, watch);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>Removes the bottle's containers and networks; the agent's exit code, if it ended by itself.</summary>
+    public async Task StopAsync(BottleResource bottle, long? exitCode, CancellationToken ct)
+    {
+        if (!_sessions.TryGetValue(bottle.Name, out var session))
+            return;
+        await session.Gate.WaitAsync(ct);
+        try
+        {
+            if (session.Instance is not { } instance)
+                return;
+            if (session.Watch is { } watch)
+                await watch.CancelAsync();
+            loggers.GetLogger(bottle).LogInformation("Removing bottle {Bottle}", bottle.Name);
+            await PublishAsync(bottle, KnownResourceStates.Stopping, KnownResourceStateStyles.Info);
+            await _runner.RemoveAsync(instance, CancellationToken.None);
+            session.Instance = null;
+            var style = exitCode is null or 0 ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Error;
+            if (exitCode is null)
+                await PublishAsync(bottle.Agent, KnownResourceStates.Exited, stopped: true);
+            await PublishAsync(bottle.Proxy, KnownResourceStates.Exited, stopped: true);
+            await PublishAsync(bottle, KnownResourceStates.Exited, style, exitCode: exitCode, stopped: true);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    public async Task RestartAsync(BottleResource bottle, CancellationToken ct)
+    {
+        await StopAsync(bottle, exitCode: null, ct);
+        await StartAsync(bottle, ct);
+    }
+
+    /// <summary>Stops or starts the proxy container alone; without it the agent has no way out at all.</summary>
+    public async Task<string?> SetProxyRunningAsync(BottleResource bottle, bool running, CancellationToken ct)
+    {
+        if (!_sessions.TryGetValue(bottle.Name, out var session) || session.Instance?.ProxyId is not { } proxy || session.Watch is null)
+            return "the bottle is not running";
+        if (running)
+        {
+            var since = DateTimeOffset.UtcNow;
+            await engine.StartContainerAsync(proxy, ct);
+            await PublishAsync(bottle.Proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true);
+            _ = FollowAsync(bottle.Proxy, proxy, since, session.Watch.Token);
+        }
+        else
+        {
+            await engine.StopContainerAsync(proxy, _runner.StopGrace, ct);
+        }
+        return null;
+    }
+
+    public async Task<HealthState> ProxyHealthAsync(BottleResource bottle, CancellationToken ct) =>
+        _sessions.TryGetValue(bottle.Name, out var session) && session.Instance?.ProxyId is { } proxy
+            ? (await engine.InspectContainerAsync(proxy, ct))?.Health ?? HealthState.Unhealthy
+            : HealthState.Unhealthy;
+
+    public string? ContainerName(BottleResource bottle, bool agent) =>
+        _sessions.TryGetValue(bottle.Name, out var session) && session.Instance is not null && session.Plan is { } plan
+            ? (agent ? plan.Agent.Name : plan.Proxy.Name)
+            : null;
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The app host is stopping (Ctrl+C, SIGTERM, end of a test): remove every bottle it made.</summary>
+    async Task IHostedService.StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        var running = _sessions.Where(s => s.Value.Instance is not null).Select(s => s.Value).ToList();
+        await Task.WhenAll(running.Select(async s =>
+        {
+            if (s.Instance is { } instance)
+                await _runner.RemoveAsync(instance, CancellationToken.None);
+            s.Instance = null;
+        }));
+        if (running.Count > 0)
+            logger.LogInformation("Removed {Count} bottle(s) on shutdown", running.Count);
+        _lease?.Dispose();
+    }
+
+    private async Task<InstanceLease?> EnsureReadyAsync(BottleResource bottle, CancellationToken ct)
+    {
+        await _readyGate.WaitAsync(ct);
+        try
+        {
+            if (_lease is not null)
+                return _lease;
+            var info = await engine.GetInfoAsync(ct);
+            logger.LogInformation("Container engine {Version} (API {Api}, {Os})", info.Version, info.ApiVersion, info.OperatingSystem);
+            var lease = InstanceLease.Acquire(options.StateRoot);
+            await new Reaper(engine, logger).ReapAsync(lease, ct);
+            return _lease = lease;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await FailAsync(bottle, $"the container engine is not usable: {e.Message}. Start Docker, or point DOCKER_HOST at a running engine.");
+            return null;
+        }
+        finally
+        {
+            _readyGate.Release();
+        }
+    }
+
+    private async Task<bool> ApproveAsync(BottleResource bottle, ILogger log, CancellationToken ct)
+    {
+        if (options.AutoApprove)
+            return true;
+        if (!interaction.IsAvailable)
+        {
+            log.LogError("Bottle {Bottle} needs approval, but there is no dashboard to ask in; run with --yes to approve every plan", bottle.Name);
+            return false;
+        }
+        var plan = PlanFormatter.Format(bottle.Bottle, options.ManifestDirectory ?? Environment.CurrentDirectory);
+        var answer = await interaction.PromptConfirmationAsync($"Start bottle '{bottle.Name}'?", $"```\n{plan}```",
+            new MessageBoxInteractionOptions { EnableMessageMarkdown = true, PrimaryButtonText = "Start", SecondaryButtonText = "Don't start", ShowSecondaryButton = true },
+            ct);
+        if (!answer.Canceled && answer.Data)
+            return true;
+        log.LogWarning("Bottle {Bottle} was not approved and stays stopped; use its Start command to ask again", bottle.Name);
+        return false;
+    }
+
+    private async Task WatchAgentAsync(BottleResource bottle, string agentId, CancellationToken ct)
+    {
+        long code;
+        try
+        {
+            code = await engine.WaitContainerAsync(agentId, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogError("Lost track of agent {Agent}: {Reason}", bottle.Agent.Name, e.Message);
+            return;
+        }
+        loggers.GetLogger(bottle.Agent).LogInformation("Agent exited with code {Code}", code);
+        await PublishAsync(bottle.Agent, KnownResourceStates.Exited, code == 0 ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Error,
+            exitCode: code, stopped: true);
+        // A bottle lives as long as its agent: nothing is left behind once it is done.
+        await StopAsync(bottle, code, CancellationToken.None);
+    }
+
+    private async Task FollowAsync(IResource resource, string containerId, DateTimeOffset? since, CancellationToken ct)
+    {
+        var log = loggers.GetLogger(resource);
+        try
+        {
+            await foreach (var line in engine.FollowLogsAsync(containerId, since, ct))
+                log.Log(line.IsError ? LogLevel.Error : LogLevel.Information, 0, line.Text, null, static (text, _) => text);
+        }
+        catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("Log stream ended: {Reason}", e.Message);
+        }
+        if (ct.IsCancellationRequested || resource is not BottleProxyResource proxy)
+            return;
+        // The proxy stopped while its bottle lives on (a Stop command, or a crash): the agent is cut off until it is back.
+        var state = await engine.InspectContainerAsync(containerId, CancellationToken.None);
+        if (state is { Running: false })
+            await PublishAsync(proxy, KnownResourceStates.Exited, state.ExitCode == 0 ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Error,
+                exitCode: state.ExitCode, stopped: true);
+    }
+
+    private async Task FailAsync(BottleResource bottle, string reason)
+    {
+        loggers.GetLogger(bottle).LogError("{Reason}", reason);
+        await PublishAsync(bottle.Agent, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
+        await PublishAsync(bottle.Proxy, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
+        await PublishAsync(bottle, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
+    }
+
+    private string AgentImage(ResolvedBottle bottle) => bottle.Image switch
+    {
+        ImageSource.Reference r => r.Image,
+        _ => options.StandardAgentImage,
+    };
+
+    private static string StateDirectory(InstanceLease lease, BottleResource bottle) => Path.Join(lease.Directory, bottle.Name);
+
+    internal Task PublishAsync(IResource resource, string state, string? style = null, long? exitCode = null,
+        ImmutableArray<ResourcePropertySnapshot>? properties = null, bool started = false, bool stopped = false)
+    {
+        try
+        {
+            return notifications.PublishUpdateAsync(resource, s => s with
+            {
+                State = new ResourceStateSnapshot(state, style),
+                ExitCode = exitCode is { } code ? (int)code : started ? null : s.ExitCode,
+                StartTimeStamp = started ? DateTime.UtcNow : s.StartTimeStamp,
+                StopTimeStamp = stopped ? DateTime.UtcNow : started ? null : s.StopTimeStamp,
+                Properties = properties is { } p ? BottleProperties.Merge(s.Properties, p) : s.Properties,
+            });
+        }
+        catch (ObjectDisposedException)
+        {
+            return Task.CompletedTask; // The app is shutting down; nobody is watching any more.
+        }
+    }
+
+    private sealed class Progress(BottleOrchestrator owner, BottleResource bottle, BottlePlan plan, ILogger log) : IBottleProgress
+    {
+        public void Step(string message) => log.LogInformation("{Step}", message);
+
+        public void ProxyCreated(string containerId) =>
+            _ = owner.PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
+                properties: BottleProperties.ForContainer(containerId, plan.Proxy.Image, [plan.InternalNetwork.Name, plan.EgressNetwork.Name]));
+
+        public void ProxyHealthy() =>
+            _ = owner.PublishAsync(bottle.Proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true);
+
+        public void AgentStarted(string containerId)
+        {
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Resolution;
+
+namespace ClaudeBottle.Launcher.Hosting;
+
+/// <summary>What the dashboard shows about a bottle and its containers. Never a secret value.</summary>
+internal static class BottleProperties
+{
+    public const string ContainerId = "container.id";
+    public const string Image = "container.image";
+    public const string Networks = "container.networks";
+    public const string Allowlist = "bottle.allowlist";
+    public const string Environment = "bottle.env";
+    public const string Mounts = "bottle.mounts";
+    public const string Limits = "bottle.limits";
+
+    public static ImmutableArray<ResourcePropertySnapshot> ForBottle(ResolvedBottle bottle, string agentImage) =>
+    [
+        Shown(Allowlist, "Egress allowlist", string.Join(", ", bottle.Allowlist)),
+        Shown(Image, "Agent image", agentImage),
+        Shown(Environment, "Environment (names)", bottle.Environment.IsEmpty ? "(none)" : string.Join(", ", bottle.Environment.Select(e => e.ToString()))),
+        Shown(Mounts, "Mounts", bottle.Mounts.IsEmpty ? "(none)" : string.Join(", ", bottle.Mounts.Select(m => $"{m.Source} -> {m.Target}{(m.ReadOnly ? " (ro)" : "")}"))),
+        Shown(Limits, "Limits", bottle.Limits.ToString()),
+    ];
+
+    public static ImmutableArray<ResourcePropertySnapshot> ForContainer(string containerId, string image, IEnumerable<string> networks) =>
+    [
+        Shown(ContainerId, "Container ID", containerId),
+        Shown(Image, "Image", image),
+        Shown(Networks, "Networks", string.Join(", ", networks)),
+    ];
+
+    /// <summary>Replaces properties by name, keeping the others.</summary>
+    public static ImmutableArray<ResourcePropertySnapshot> Merge(ImmutableArray<ResourcePropertySnapshot> current, IEnumerable<ResourcePropertySnapshot> updates)
+    {
+        var byName = updates.ToDictionary(p => p.Name);
+        return [.. current.Where(p => !byName.ContainsKey(p.Name)), .. byName.Values];
+    }
+
+    // The dashboard lists custom properties only when they carry a display name.
+    private static ResourcePropertySnapshot Shown(string name, string displayName, string value) =>
+        new(name, value) { DisplayName = displayName, IsHighlighted = true };
+}

@@ -1,0 +1,40 @@
+using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Resolution;
+
+namespace ClaudeBottle.Launcher.Hosting;
+
+/// <summary>
+/// One bottle in the Aspire model: the parent of its agent and its proxy. Its lifecycle (networks, containers,
+/// teardown) is driven by the app host through the container engine, not by Aspire's orchestrator, because that
+/// orchestrator would attach every container to a network with a route out.
+/// </summary>
+public sealed class BottleResource : Resource
+{
+    internal BottleResource(string name, ResolvedBottle bottle) : base(name)
+    {
+        Bottle = bottle;
+        Agent = new BottleAgentResource($"{name}-agent", this);
+        Proxy = new BottleProxyResource($"{name}-proxy", this);
+    }
+
+    /// <summary>The bottle's resolved plan; <c>WithAllowlist</c> may widen its allowlist before the app starts.</summary>
+    public ResolvedBottle Bottle { get; internal set; }
+
+    public BottleAgentResource Agent { get; }
+
+    public BottleProxyResource Proxy { get; }
+}
+
+/// <summary>The Claude Code container of a bottle, on the bottle's internal network only.</summary>
+public sealed class BottleAgentResource(string name, BottleResource bottle)
+    : Resource(name), IResourceWithParent<BottleResource>, IResourceWithWaitSupport
+{
+    public BottleResource Parent { get; } = bottle;
+}
+
+/// <summary>The bottle's pipelock proxy, on the internal network (as <c>pipelock</c>) and on the egress network.</summary>
+public sealed class BottleProxyResource(string name, BottleResource bottle)
+    : Resource(name), IResourceWithParent<BottleResource>
+{
+    public BottleResource Parent { get; } = bottle;
+}

@@ -1,0 +1,95 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using ClaudeBottle.Integration.Tests.Docker;
+using ClaudeBottle.Launcher.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClaudeBottle.Integration.Tests.Hosting;
+
+/// <summary>
+/// The real app host (its Program, the Launcher, Aspire and DCP) run through Aspire.Hosting.Testing on a manifest
+/// the test writes, with the pipelock stand-in as the proxy image and a state root of the test's own.
+/// </summary>
+internal sealed class AppHostRun : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    private AppHostRun(DistributedApplication app, string stateRoot, string directory) =>
+        (App, StateRoot, Directory) = (app, stateRoot, directory);
+
+    public DistributedApplication App { get; }
+
+    public string StateRoot { get; }
+
+    public string Directory { get; }
+
+    public static string WriteManifest(string json)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("claude-bottle-apphost-").FullName;
+        File.WriteAllText(Path.Join(directory, "claude-bottle.json"), json);
+        return directory;
+    }
+
+    public static async Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot = null, params string[] args)
+    {
+        stateRoot ??= System.IO.Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
+        string[] all =
+        [
+            "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
+            $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}",
+            $"--ClaudeBottle:StateRoot={stateRoot}",
+            .. args,
+        ];
+        using var cts = new CancellationTokenSource(Timeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ClaudeBottle_AppHost>(all, cts.Token);
+        var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        return new AppHostRun(app, stateRoot, manifestDirectory);
+    }
+
+    public async Task<ResourceEvent> WaitAsync(string resource, string state)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        return await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == state, cts.Token);
+    }
+
+    public CustomResourceSnapshot Snapshot(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var e) ? e!.Snapshot : throw new InvalidOperationException($"no resource {resource}");
+
+    public static string? Property(CustomResourceSnapshot snapshot, string name) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value?.ToString();
+
+    public async Task<ExecuteCommandResult> CommandAsync(string resource, string command)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        return await App.ResourceCommands.ExecuteCommandAsync(resource, command, cts.Token);
+    }
+
+    /// <summary>Waits until <paramref name="resource"/>'s console holds a line containing <paramref name="text"/>.</summary>
+    public async Task<string> WaitForLogAsync(string resource, string text)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var loggers = App.Services.GetRequiredService<ResourceLoggerService>();
+        await foreach (var batch in loggers.WatchAsync(resource).WithCancellation(cts.Token))
+            foreach (var line in batch)
+                if (line.Content.Contains(text, StringComparison.Ordinal))
+                    return line.Content;
+        throw new InvalidOperationException($"{resource}'s log ended without '{text}'");
+    }
+
+    /// <summary>Objects on the engine made by any app host run whose state lives under <paramref name="stateRoot"/>.</summary>
+    public static async Task<IReadOnlyList<LabelledObject>> ObjectsAsync(string stateRoot)
+    {
+        using var engine = new DockerContainerEngine();
+        var all = await engine.ListByLabelAsync($"{BottleLabels.Project}={BottleLabels.ProjectValue}", CancellationToken.None);
+        return [.. all.Where(o => o.Labels.GetValueOrDefault(BottleLabels.Lease)?.StartsWith(stateRoot + "/", StringComparison.Ordinal) == true)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await App.StopAsync(cts.Token);
+        await App.DisposeAsync();
+    }
+}
