@@ -31,6 +31,8 @@ public sealed record LaunchOptions(
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inlineValue) = Split(args[i]);
+            if (inlineValue is not null && name is "--check" or "--yes" or "--help")
+                throw new ArgumentException($"{name} takes no value (got '{args[i]}')");
             switch (name)
             {
                 case "--check": options = options with { Check = true }; break;

@@ -41,14 +41,24 @@ internal sealed class BottleOrchestrator(
     public Task InitializeAsync(BottleResource bottle, CancellationToken ct) =>
         options.StartsAtLaunch(bottle.Name) ? StartAsync(bottle, ct) : Task.CompletedTask;
 
-    public async Task StartAsync(BottleResource bottle, CancellationToken ct)
+    public async Task StartAsync(BottleResource bottle, CancellationToken cancellationToken)
     {
         var session = _sessions.GetOrAdd(bottle.Name, _ => new Session());
         var log = loggers.GetLogger(bottle);
-        await session.Gate.WaitAsync(ct);
+        // Shutdown cancels a start in flight; the runner then removes what it had made.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var ct = linked.Token;
         try
         {
-            if (session.Instance is not null)
+            await session.Gate.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
+            if (session.Instance is not null || _stopping.IsCancellationRequested)
                 return;
             var lease = await EnsureReadyAsync(bottle, ct);
             if (lease is null)
@@ -79,12 +89,16 @@ internal sealed class BottleOrchestrator(
 
             try
             {
-                session.Instance = await _runner.StartAsync(plan, StateDirectory(lease, bottle), new Progress(this, bottle, plan, log), _stopping.Token);
+                session.Instance = await _runner.StartAsync(plan, StateDirectory(lease, bottle), new Progress(this, bottle, plan, log), ct);
                 session.Plan = plan;
             }
             catch (BottleStartException e)
             {
                 await FailAsync(bottle, e.Message);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
                 return;
             }
 
@@ -173,15 +187,27 @@ internal sealed class BottleOrchestrator(
     async Task IHostedService.StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        var running = _sessions.Where(s => s.Value.Instance is not null).Select(s => s.Value).ToList();
-        await Task.WhenAll(running.Select(async s =>
+        var removed = await Task.WhenAll(_sessions.Values.Select(async session =>
         {
-            if (s.Instance is { } instance)
+            // Waiting for the gate lets a start in flight finish (or roll back) before its bottle is removed.
+            await session.Gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (session.Instance is not { } instance)
+                    return false;
+                if (session.Watch is { } watch)
+                    await watch.CancelAsync();
                 await _runner.RemoveAsync(instance, CancellationToken.None);
-            s.Instance = null;
+                session.Instance = null;
+                return true;
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
         }));
-        if (running.Count > 0)
-            logger.LogInformation("Removed {Count} bottle(s) on shutdown", running.Count);
+        if (removed.Any(r => r))
+            logger.LogInformation("Removed {Count} bottle(s) on shutdown", removed.Count(r => r));
         _lease?.Dispose();
     }
 
@@ -219,6 +245,7 @@ internal sealed class BottleOrchestrator(
             return false;
         }
         var plan = PlanFormatter.Format(bottle.Bottle, options.ManifestDirectory ?? Environment.CurrentDirectory);
+        log.LogInformation("Waiting for approval of bottle {Bottle}'s plan in the dashboard (run with --yes to approve every plan)", bottle.Name);
         var answer = await interaction.PromptConfirmationAsync($"Start bottle '{bottle.Name}'?", $"```\n{plan}```",
             new MessageBoxInteractionOptions { EnableMessageMarkdown = true, PrimaryButtonText = "Start", SecondaryButtonText = "Don't start", ShowSecondaryButton = true },
             ct);

@@ -42,6 +42,34 @@ public sealed class AppHostCrashTests
     }
 
     [SkippableFact]
+    public async Task SIGTERM_stops_the_app_host_and_removes_everything_it_made()
+    {
+        await TestEngine.RequireAsync();
+        var agentImage = await TestImages.AgentAsync();
+        var manifest = AppHostRun.WriteManifest($$"""{ "bottles": { "default": { "image": "{{agentImage}}" } }, "agents": { "one": {}, "two": {} } }""");
+        var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
+
+        using var process = await StartAppHostProcessAsync(manifest, stateRoot);
+        try
+        {
+            await WaitUntilAsync(async () => (await AppHostRun.ObjectsAsync(stateRoot)).Count(o => o.Kind == LabelledKind.Container) == 4,
+                "the app host process started both bottles");
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                await kill.WaitForExitAsync();
+            using var exit = new CancellationTokenSource(AppHostRun.Timeout);
+            await process.WaitForExitAsync(exit.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill();
+        }
+
+        (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("SIGTERM runs the app host's shutdown, which removes its bottles");
+        Directory.EnumerateFileSystemEntries(stateRoot).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Two_app_hosts_at_once_neither_collides_with_nor_removes_the_others_objects()
     {
         await TestEngine.RequireAsync();

@@ -95,4 +95,20 @@ public sealed class AppHostLifecycleTests
         (await run.WaitForLogAsync("doomed", "failed to start")).Should().Contain("claude-bottle-test/no-such-image:1").And.Contain("could not be pulled");
         (await AppHostRun.ObjectsAsync(run.StateRoot)).Should().BeEmpty();
     }
+
+    [SkippableFact]
+    public async Task Without_approval_a_bottle_does_not_start_and_the_log_says_how_to_approve()
+    {
+        await TestEngine.RequireAsync();
+        var agentImage = await TestImages.AgentAsync();
+        var manifest = AppHostRun.WriteManifest($$"""{ "bottles": { "default": { "image": "{{agentImage}}" } }, "agents": { "careful": {} } }""");
+
+        // No --yes, and no dashboard to ask in (tests run without one).
+        await using var run = await AppHostRun.StartWithoutApprovalAsync(manifest);
+
+        (await run.WaitForLogAsync("careful", "needs approval")).Should().Contain("run with --yes");
+        run.Snapshot("careful").State!.Text.Should().Be(KnownResourceStates.NotStarted);
+        run.Snapshot("careful-agent").State!.Text.Should().Be(KnownResourceStates.NotStarted);
+        (await AppHostRun.ObjectsAsync(run.StateRoot)).Should().BeEmpty();
+    }
 }

@@ -31,12 +31,19 @@ internal sealed class AppHostRun : IAsyncDisposable
         return directory;
     }
 
-    public static async Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot = null, params string[] args)
+    public static Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot = null, params string[] args) =>
+        StartAsync(manifestDirectory, stateRoot, approve: true, args);
+
+    /// <summary>Without --yes: every bottle's plan waits for approval in the dashboard.</summary>
+    public static Task<AppHostRun> StartWithoutApprovalAsync(string manifestDirectory) =>
+        StartAsync(manifestDirectory, null, approve: false, []);
+
+    private static async Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot, bool approve, string[] args)
     {
         stateRoot ??= System.IO.Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
         string[] all =
         [
-            "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
+            "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), .. approve ? new[] { "--yes" } : [],
             $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}",
             $"--ClaudeBottle:StateRoot={stateRoot}",
             .. args,

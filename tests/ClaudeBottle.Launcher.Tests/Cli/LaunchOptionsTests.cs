@@ -37,4 +37,10 @@ public sealed class LaunchOptionsTests
     [Fact]
     public void A_switch_followed_by_another_switch_is_missing_its_value() =>
         Assert.Throws<ArgumentException>(() => LaunchOptions.Parse(["--agent", "--yes"]));
+
+    [Theory]
+    [InlineData("--yes=false")]
+    [InlineData("--check=1")]
+    public void A_flag_given_a_value_is_an_error_rather_than_a_silent_yes(string arg) =>
+        Assert.Throws<ArgumentException>(() => LaunchOptions.Parse([arg])).Message.Should().Contain("takes no value");
 }
