@@ -21,13 +21,14 @@ internal sealed class BottleOrchestrator(
     ResourceLoggerService loggers,
     IInteractionService interaction,
     ClaudeBottleOptions options,
-    ILogger<BottleOrchestrator> logger) : IHostedService
+    ILogger<BottleOrchestrator> logger) : IHostedService, IAsyncDisposable
 {
     private readonly BottleRunner _runner = new(engine, logger);
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _readyGate = new(1, 1);
     private InstanceLease? _lease;
+    private Task? _shutdown;
 
     private sealed class Session
     {
@@ -184,7 +185,21 @@ internal sealed class BottleOrchestrator(
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The app host is stopping (Ctrl+C, SIGTERM, end of a test): remove every bottle it made.</summary>
-    async Task IHostedService.StopAsync(CancellationToken cancellationToken)
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => ShutdownAsync();
+
+    /// <summary>
+    /// Also on disposal: a SIGTERM that arrives while the app host is still starting makes the host give up without
+    /// stopping its services, but bottles may already exist.
+    /// </summary>
+    public async ValueTask DisposeAsync() => await ShutdownAsync();
+
+    private Task ShutdownAsync()
+    {
+        lock (_sessions)
+            return _shutdown ??= ShutdownCoreAsync();
+    }
+
+    private async Task ShutdownCoreAsync()
     {
         await _stopping.CancelAsync();
         var removed = await Task.WhenAll(_sessions.Values.Select(async session =>

@@ -10,6 +10,9 @@ namespace ClaudeBottle.Integration.Tests.Hosting;
 /// <summary>What happens when app hosts die or overlap: leftovers are reaped, live runs are never touched.</summary>
 public sealed class AppHostCrashTests
 {
+    /// <summary>What the app host process printed, shown when an assertion about it fails.</summary>
+    private System.Text.StringBuilder Output { get; } = new();
+
     [SkippableFact]
     public async Task After_a_SIGKILL_the_next_start_reaps_what_the_dead_app_host_left()
     {
@@ -65,7 +68,7 @@ public sealed class AppHostCrashTests
                 process.Kill();
         }
 
-        (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("SIGTERM runs the app host's shutdown, which removes its bottles");
+        (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("SIGTERM runs the app host's shutdown, which removes its bottles; it printed:\n{0}", Output);
         Directory.EnumerateFileSystemEntries(stateRoot).Should().BeEmpty();
     }
 
@@ -99,7 +102,7 @@ public sealed class AppHostCrashTests
         (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty();
     }
 
-    private static async Task<Process> StartAppHostProcessAsync(string manifestDirectory, string stateRoot)
+    private async Task<Process> StartAppHostProcessAsync(string manifestDirectory, string stateRoot)
     {
         // The app host is built beside the tests (they reference it).
         var binary = Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost");
@@ -118,8 +121,8 @@ public sealed class AppHostCrashTests
         start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { lock (Output) Output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (Output) Output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
