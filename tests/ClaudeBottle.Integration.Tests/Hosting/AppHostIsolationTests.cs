@@ -10,13 +10,6 @@ namespace ClaudeBottle.Integration.Tests.Hosting;
 /// </summary>
 public sealed class AppHostIsolationTests
 {
-    private const string Upstream =
-        "exec perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalPort=>8080,Listen=>16,ReuseAddr=>1) or die $!; " +
-        "while($c=$s->accept){print $c qq(HTTP/1.0 200 OK\\r\\n\\r\\nupstream-says-hi\\n); close $c}'";
-
-    private static string Connect(string host) =>
-        $"timeout 5 bash -c 'exec 3<>/dev/tcp/pipelock/8888 && printf \"CONNECT {host}:8080 HTTP/1.1\\r\\nHost: {host}:8080\\r\\n\\r\\n\" >&3 && timeout 3 cat <&3'";
-
     [SkippableFact]
     public async Task The_agent_gets_out_only_through_its_proxy_and_not_at_all_while_the_proxy_is_stopped()
     {
@@ -33,7 +26,7 @@ public sealed class AppHostIsolationTests
         var egress = AppHostRun.Property(run.Snapshot("probe-proxy"), "container.networks")!.Split(", ").Single(n => n.EndsWith("-egress"));
 
         var outside = await scope.CreateNetworkAsync("outside", isInternal: false);
-        var upstream = await scope.StartAsync("upstream", outside, Upstream);
+        var upstream = await scope.StartAsync("upstream", outside, Probes.UpstreamServer);
         await scope.Client.Networks.ConnectNetworkAsync(egress, new NetworkConnectParameters
         {
             Container = upstream,
@@ -41,26 +34,43 @@ public sealed class AppHostIsolationTests
         });
         var upstreamIp = (await scope.Client.Containers.InspectContainerAsync(upstream)).NetworkSettings!.Networks[egress].IPAddress;
 
-        var allowed = await RetryAsync(() => scope.ExecAsync(agent, Connect("allowed.upstream.test")), r => r.Output.Contains("upstream-says-hi"));
-        allowed.Output.Should().Contain("200 Connection Established").And.Contain("upstream-says-hi");
-        (await scope.ExecAsync(agent, Connect("blocked.upstream.test"))).Output.Should().Contain("403").And.NotContain("upstream-says-hi");
+        var allowed = await RetryAsync(() => scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test")), r => r.Output.Contains(Probes.UpstreamGreeting));
+        allowed.Output.Should().Contain("200 Connection Established").And.Contain(Probes.UpstreamGreeting);
+        (await scope.ExecAsync(agent, Probes.Connect("blocked.upstream.test"))).Output.Should().Contain("403").And.NotContain(Probes.UpstreamGreeting);
         (await run.WaitForLogAsync("probe-proxy", "\"event\":\"blocked\"")).Should().Contain("blocked.upstream.test");
-        (await scope.ExecAsync(agent, $"timeout 2 bash -c 'exec 3<>/dev/tcp/{upstreamIp}/8080 && cat <&3'")).Output
-            .Should().NotContain("upstream-says-hi", "the agent has no route to {0}", upstreamIp);
+        (await scope.ExecAsync(agent, Probes.Tcp(upstreamIp, 8080))).Output
+            .Should().NotContain(Probes.UpstreamGreeting, "the agent has no route to {0}", upstreamIp);
+        (await scope.ExecAsync(agent, Probes.Resolve("pipelock"))).ExitCode.Should().Be(0, "the bottle's own names resolve");
+        (await scope.ExecAsync(agent, Probes.Resolve("allowed.upstream.test"))).ExitCode.Should().NotBe(0, "no other name does");
+
+        // The host: a server on all interfaces is out of reach at the address of every network involved.
+        await using (var hostServer = new Probes.HostServer())
+        {
+            var (control, controlOut) = await scope.RunAsync("control", outside,
+                $"for i in $(seq 10); do {Probes.Tcp(await scope.GatewayAsync(outside), hostServer.Port)} && exit 0; sleep 1; done; exit 1", TimeSpan.FromSeconds(60));
+            control.Should().Be(0, "the host server answers an ordinary network: {0}", controlOut);
+            var networks = AppHostRun.Property(run.Snapshot("probe-proxy"), "container.networks")!.Split(", ").Append(outside);
+            foreach (var network in networks)
+            {
+                var gateway = await scope.GatewayAsync(network);
+                (await scope.ExecAsync(agent, Probes.Tcp(gateway, hostServer.Port))).Output
+                    .Should().NotContain(Probes.HostGreeting, "the agent must not reach the host at {0}", gateway);
+            }
+        }
 
         // The dashboard's Stop on the proxy leaves the agent with no way out at all.
         (await run.CommandAsync("probe-proxy", KnownResourceCommands.StopCommand)).Success.Should().BeTrue();
         await run.WaitAsync("probe-proxy", KnownResourceStates.Exited);
-        var (closed, closedOut) = await scope.ExecAsync(agent, Connect("allowed.upstream.test"));
+        var (closed, closedOut) = await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"));
         closed.Should().NotBe(0, closedOut);
-        closedOut.Should().NotContain("upstream-says-hi");
+        closedOut.Should().NotContain(Probes.UpstreamGreeting);
         run.Snapshot("probe-agent").State!.Text.Should().Be(KnownResourceStates.Running, "the agent itself keeps running");
 
         // Start brings the way out back.
         (await run.CommandAsync("probe-proxy", KnownResourceCommands.StartCommand)).Success.Should().BeTrue();
         await run.WaitAsync("probe-proxy", KnownResourceStates.Running);
-        (await RetryAsync(() => scope.ExecAsync(agent, Connect("allowed.upstream.test")), r => r.Output.Contains("upstream-says-hi")))
-            .Output.Should().Contain("upstream-says-hi");
+        (await RetryAsync(() => scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test")), r => r.Output.Contains(Probes.UpstreamGreeting)))
+            .Output.Should().Contain(Probes.UpstreamGreeting);
 
         await scope.Client.Containers.RemoveContainerAsync(upstream, new ContainerRemoveParameters { Force = true });
     }

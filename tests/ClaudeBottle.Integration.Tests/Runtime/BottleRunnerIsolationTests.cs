@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Runtime;
 using Docker.DotNet.Models;
@@ -20,18 +17,6 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
 
     private void Mark(string what) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0}s {what}");
 
-    private const string Upstream =
-        "exec perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalPort=>8080,Listen=>16,ReuseAddr=>1) or die $!; " +
-        "while($c=$s->accept){print $c qq(HTTP/1.0 200 OK\\r\\n\\r\\nupstream-says-hi\\n); close $c}'";
-
-    private static string Tcp(string host, int port) => $"timeout 2 bash -c 'exec 3<>/dev/tcp/{host}/{port} && timeout 2 cat <&3'";
-
-    private static string Connect(string host) =>
-        $"timeout 5 bash -c 'exec 3<>/dev/tcp/pipelock/8888 && printf \"CONNECT {host}:8080 HTTP/1.1\\r\\nHost: {host}:8080\\r\\n\\r\\n\" >&3 && timeout 3 cat <&3'";
-
-    private static string Get(string host) =>
-        $"timeout 5 bash -c 'exec 3<>/dev/tcp/pipelock/8888 && printf \"GET http://{host}:8080/ HTTP/1.1\\r\\nHost: {host}:8080\\r\\n\\r\\n\" >&3 && timeout 3 cat <&3'";
-
     [SkippableFact]
     public async Task The_agent_reaches_allowlisted_hosts_through_its_proxy_and_nothing_else()
     {
@@ -46,11 +31,8 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
         var plan = Bottles.Plan(bottle, lease, proxyImage, agentImage);
 
         await using var scope = new TestScope();
-        using var hostServer = new TcpListener(IPAddress.Any, 0);
-        hostServer.Start();
-        var hostPort = ((IPEndPoint)hostServer.LocalEndpoint).Port;
-        using var stop = new CancellationTokenSource();
-        var serving = ServeAsync(hostServer, stop.Token);
+        await using var hostServer = new Probes.HostServer();
+        var hostPort = hostServer.Port;
 
         Mark("images ready");
         var instance = await runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None);
@@ -63,7 +45,7 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
             Mark("The outside world");
             // The outside world: an upstream on a network of the test's, also attached to the bottle's egress network.
             var outside = await scope.CreateNetworkAsync("outside", isInternal: false);
-            upstream = await scope.StartAsync("upstream", outside, Upstream);
+            upstream = await scope.StartAsync("upstream", outside, Probes.UpstreamServer);
             await scope.Client.Networks.ConnectNetworkAsync(instance.EgressNetworkId!, new NetworkConnectParameters
             {
                 Container = upstream,
@@ -76,74 +58,56 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
             Mark("Controls:");
             // Controls: the upstream and the host server answer a container that is allowed to reach them.
             var (control, controlOut) = await scope.RunAsync("control", outside,
-                $"for i in $(seq 10); do {Tcp(upstreamOutsideIp, 8080)} && {Tcp(outsideGateway, hostPort)} && exit 0; sleep 1; done; exit 1",
+                $"for i in $(seq 10); do {Probes.Tcp(upstreamOutsideIp, 8080)} && {Probes.Tcp(outsideGateway, hostPort)} && exit 0; sleep 1; done; exit 1",
                 TimeSpan.FromSeconds(60));
             control.Should().Be(0, controlOut);
-            controlOut.Should().Contain("upstream-says-hi").And.Contain("host-service");
+            controlOut.Should().Contain(Probes.UpstreamGreeting).And.Contain(Probes.HostGreeting);
 
             Mark("Through the proxy");
             // Through the proxy: the allowlisted name answers, the other is refused, for CONNECT and plain HTTP.
-            var (allowed, allowedOut) = await scope.ExecAsync(agent, Connect("allowed.upstream.test"));
-            allowedOut.Should().Contain("200 Connection Established").And.Contain("upstream-says-hi", "exit {0}", allowed);
-            var (_, blockedOut) = await scope.ExecAsync(agent, Connect("blocked.upstream.test"));
-            blockedOut.Should().Contain("403").And.NotContain("upstream-says-hi");
-            (await scope.ExecAsync(agent, Get("allowed.upstream.test"))).Output.Should().Contain("upstream-says-hi");
-            (await scope.ExecAsync(agent, Get("blocked.upstream.test"))).Output.Should().Contain("403").And.NotContain("upstream-says-hi");
+            var (allowed, allowedOut) = await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"));
+            allowedOut.Should().Contain("200 Connection Established").And.Contain(Probes.UpstreamGreeting, "exit {0}", allowed);
+            var (_, blockedOut) = await scope.ExecAsync(agent, Probes.Connect("blocked.upstream.test"));
+            blockedOut.Should().Contain("403").And.NotContain(Probes.UpstreamGreeting);
+            (await scope.ExecAsync(agent, Probes.Get("allowed.upstream.test"))).Output.Should().Contain(Probes.UpstreamGreeting);
+            (await scope.ExecAsync(agent, Probes.Get("blocked.upstream.test"))).Output.Should().Contain("403").And.NotContain(Probes.UpstreamGreeting);
 
             Mark("Directly:");
             // Directly: no route to the upstream, and no name for it.
-            var (direct, directOut) = await scope.ExecAsync(agent, Tcp(upstreamIp, 8080));
+            var (direct, directOut) = await scope.ExecAsync(agent, Probes.Tcp(upstreamIp, 8080));
             direct.Should().NotBe(0, "the agent must have no route to {0}: {1}", upstreamIp, directOut);
-            directOut.Should().NotContain("upstream-says-hi");
+            directOut.Should().NotContain(Probes.UpstreamGreeting);
             (await scope.ExecAsync(agent, "getent ahostsv4 pipelock")).ExitCode.Should().Be(0, "the bottle's own names resolve");
             // A failed lookup waits out the resolver's timeouts (about 10 s); one name stands for all.
-            (await scope.ExecAsync(agent, "timeout 20 getent ahostsv4 allowed.upstream.test")).ExitCode.Should().NotBe(0);
+            (await scope.ExecAsync(agent, Probes.Resolve("allowed.upstream.test"))).ExitCode.Should().NotBe(0);
 
             Mark("The host:");
             // The host: its server on all interfaces is out of reach at every address of the networks involved.
             foreach (var network in new[] { instance.InternalNetworkId!, instance.EgressNetworkId!, outside })
             {
                 var gateway = await scope.GatewayAsync(network);
-                var (code, output) = await scope.ExecAsync(agent, Tcp(gateway, hostPort));
+                var (code, output) = await scope.ExecAsync(agent, Probes.Tcp(gateway, hostPort));
                 code.Should().NotBe(0, "the agent must not reach the host at {0}:{1}: {2}", gateway, hostPort, output);
-                output.Should().NotContain("host-service");
+                output.Should().NotContain(Probes.HostGreeting);
             }
 
             Mark("Fail closed");
             // Fail closed: with the proxy stopped the agent has no way out at all.
             await engine.StopContainerAsync(instance.ProxyId!, TimeSpan.FromSeconds(2), CancellationToken.None);
-            var (closed, closedOut) = await scope.ExecAsync(agent, Connect("allowed.upstream.test"));
+            var (closed, closedOut) = await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"));
             closed.Should().NotBe(0, closedOut);
-            closedOut.Should().NotContain("upstream-says-hi");
-            (await scope.ExecAsync(agent, Tcp(upstreamIp, 8080))).Output.Should().NotContain("upstream-says-hi");
+            closedOut.Should().NotContain(Probes.UpstreamGreeting);
+            (await scope.ExecAsync(agent, Probes.Tcp(upstreamIp, 8080))).Output.Should().NotContain(Probes.UpstreamGreeting);
         }
         finally
         {
             if (upstream is not null)
                 await scope.Client.Containers.RemoveContainerAsync(upstream, new ContainerRemoveParameters { Force = true });
             await runner.RemoveAsync(instance, CancellationToken.None);
-            await stop.CancelAsync();
-            hostServer.Stop();
-            await serving;
         }
 
         Mark("removed");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
         Directory.Exists(Bottles.StateDirectory(lease, bottle)).Should().BeFalse();
-    }
-
-    private static async Task ServeAsync(TcpListener listener, CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                using var client = await listener.AcceptTcpClientAsync(ct);
-                await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("host-service\n"), ct);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
     }
 }
