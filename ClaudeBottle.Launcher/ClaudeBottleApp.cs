@@ -4,6 +4,7 @@ using ClaudeBottle.Launcher.Hosting;
 using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
 
 namespace ClaudeBottle.Launcher;
 
@@ -46,13 +47,24 @@ public static class ClaudeBottleApp
         }
 
         var builder = DistributedApplication.CreateBuilder([.. options.AspireArgs]);
+        if (builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } caFile && !File.Exists(caFile))
+        {
+            await Console.Error.WriteLineAsync($"{ExtraCaCertificatesKey} names {Path.GetFullPath(caFile)}, which does not exist; " +
+                                               "give a PEM file of CA certificates, or unset it");
+            return 1;
+        }
         builder.AddClaudeBottles(bottles, new ClaudeBottleOptions
         {
             AutoApprove = options.Yes,
             StartAgents = options.Agents,
             ManifestDirectory = manifest.Directory,
             PipelockImage = builder.Configuration[PipelockImage.ConfigurationKey] is { Length: > 0 } mirror ? mirror : PipelockImage.Reference,
-            StandardAgentImage = builder.Configuration[AgentImageKey] is { Length: > 0 } agent ? agent : new ClaudeBottleOptions().StandardAgentImage,
+            PrebuiltAgentImage = builder.Configuration[AgentImageKey] is { Length: > 0 } agent ? agent : null,
+            AgentImage = new AgentImageSettings
+            {
+                BaseImage = builder.Configuration[AgentBaseImageKey] is { Length: > 0 } baseImage ? baseImage : AgentImageBuilder.DefaultBaseImage,
+                ExtraCaCertificatesFile = builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } ca ? Path.GetFullPath(ca) : null,
+            },
             StateRoot = builder.Configuration[StateRootKey] is { Length: > 0 } root ? root : null,
         });
         await using var app = builder.Build();
@@ -60,8 +72,14 @@ public static class ClaudeBottleApp
         return 0;
     }
 
-    /// <summary>Configuration key naming the standard agent image (until the app host builds it).</summary>
+    /// <summary>Configuration key naming a ready standard agent image (a mirror) to use instead of building one.</summary>
     public const string AgentImageKey = "ClaudeBottle:AgentImage";
+
+    /// <summary>Configuration key for the base the standard agent image is built on (any Debian-based image).</summary>
+    public const string AgentBaseImageKey = "ClaudeBottle:AgentBaseImage";
+
+    /// <summary>Configuration key for a PEM file of extra CA certificates, trusted at build and at run time.</summary>
+    public const string ExtraCaCertificatesKey = "ClaudeBottle:ExtraCaCertificates";
 
     /// <summary>Configuration key for where run state lives (default: a per-user directory under the temp directory).</summary>
     public const string StateRootKey = "ClaudeBottle:StateRoot";

@@ -22,6 +22,7 @@ public static class PlanFormatter
             ? ["(none)"]
             : bottle.Mounts.Select(m => $"{Shown(m.Source, manifestDirectory)} -> {m.Target} ({(m.ReadOnly ? "read-only" : "read-write")})"));
         Line(text, "limits", [bottle.Limits.ToString()]);
+        Line(text, "permission", [bottle.PermissionMode]);
         if (bottle.Prompt is { } prompt)
             Line(text, "prompt", [Abbreviate(prompt)]);
         return text.ToString();

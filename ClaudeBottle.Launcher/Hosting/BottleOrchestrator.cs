@@ -24,6 +24,7 @@ internal sealed class BottleOrchestrator(
     ILogger<BottleOrchestrator> logger) : IHostedService, IAsyncDisposable
 {
     private readonly BottleRunner _runner = new(engine, logger);
+    private readonly AgentImageBuilder _images = new(engine);
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _readyGate = new(1, 1);
@@ -65,10 +66,14 @@ internal sealed class BottleOrchestrator(
             if (lease is null)
                 return;
 
-            var agentImage = AgentImage(bottle.Bottle);
+            var recipes = ImageRecipes(bottle.Bottle);
+            var agentImage = recipes.Count > 0 ? recipes[^1].Tag : ((ImageSource.Reference?)bottle.Bottle.Image)?.Image ?? options.PrebuiltAgentImage!;
             var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
                 $"claude-bottle-{lease.Id}-", options.PipelockImage, agentImage,
-                BottleRunner.ConfigFile(StateDirectory(lease, bottle))));
+                BottleRunner.ConfigFile(StateDirectory(lease, bottle)), options.AgentImage.ExtraCaCertificatesFile));
+            if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
+                log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
+                    AgentLayout.TokenVariable, bottle.Name);
             if (!await ApproveAsync(bottle, log, ct))
             {
                 await PublishAsync(bottle, KnownResourceStates.NotStarted);
@@ -82,11 +87,8 @@ internal sealed class BottleOrchestrator(
             log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine,
                 PlanFormatter.Format(bottle.Bottle, options.ManifestDirectory ?? Environment.CurrentDirectory));
 
-            if (bottle.Bottle.Image is ImageSource.Build)
-            {
-                await FailAsync(bottle, "building a bottle's own image (\"build\") is not supported yet; use \"image\" with a ready image");
+            if (recipes.Count > 0 && !await BuildImagesAsync(bottle, recipes, ct))
                 return;
-            }
 
             try
             {
@@ -326,11 +328,45 @@ internal sealed class BottleOrchestrator(
         await PublishAsync(bottle, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
     }
 
-    private string AgentImage(ResolvedBottle bottle) => bottle.Image switch
+    /// <summary>The images to build for a bottle, in order: none for a ready image, else the standard one, then its own.</summary>
+    private List<ImageRecipe> ImageRecipes(ResolvedBottle bottle)
     {
-        ImageSource.Reference r => r.Image,
-        _ => options.StandardAgentImage,
-    };
+        if (bottle.Image is ImageSource.Reference || (bottle.Image is ImageSource.Standard && options.PrebuiltAgentImage is not null))
+            return [];
+        var standardTag = options.PrebuiltAgentImage;
+        List<ImageRecipe> recipes = [];
+        if (standardTag is null)
+        {
+            recipes.Add(AgentImageBuilder.Standard(options.AgentImage));
+            standardTag = recipes[0].Tag;
+        }
+        if (bottle.Image is ImageSource.Build build)
+            recipes.Add(AgentImageBuilder.Custom(build, standardTag));
+        return recipes;
+    }
+
+    /// <summary>Builds what is missing, with the build's output in the agent's console; false when a build failed.</summary>
+    private async Task<bool> BuildImagesAsync(BottleResource bottle, IReadOnlyList<ImageRecipe> recipes, CancellationToken ct)
+    {
+        var log = loggers.GetLogger(bottle.Agent);
+        foreach (var recipe in recipes)
+        {
+            if (await engine.ImageExistsAsync(recipe.Tag, ct))
+                continue;
+            await PublishAsync(bottle.Agent, KnownResourceStates.Building, KnownResourceStateStyles.Info);
+            try
+            {
+                await _images.EnsureAsync(recipe, line => log.Log(LogLevel.Information, 0, line, null, static (text, _) => text), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await FailAsync(bottle, $"Bottle '{bottle.Name}' failed to start while building image {recipe.Tag}: {e.Message}");
+                return false;
+            }
+        }
+        await PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
+        return true;
+    }
 
     private static string StateDirectory(InstanceLease lease, BottleResource bottle) => Path.Join(lease.Directory, bottle.Name);
 

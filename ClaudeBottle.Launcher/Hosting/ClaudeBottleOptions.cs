@@ -14,8 +14,11 @@ public sealed class ClaudeBottleOptions
     /// <summary>The pipelock image: the pinned one, or a mirror named in configuration.</summary>
     public string PipelockImage { get; init; } = Pipelock.PipelockImage.Reference;
 
-    /// <summary>The standard agent image, for bottles that name none.</summary>
-    public string StandardAgentImage { get; init; } = "claude-bottle/agent:latest";
+    /// <summary>How the standard agent image is built, for bottles that name no image.</summary>
+    public Runtime.AgentImageSettings AgentImage { get; init; } = new();
+
+    /// <summary>A ready standard agent image (a mirror) to use instead of building one; null to build.</summary>
+    public string? PrebuiltAgentImage { get; init; }
 
     /// <summary>Where run state (leases, generated configs) lives; per user by default.</summary>
     public string? StateRoot { get; init; }

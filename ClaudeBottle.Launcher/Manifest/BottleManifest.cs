@@ -39,7 +39,15 @@ public sealed record AgentSpec(
     ImmutableArray<SkillSpec> Skills,
     ImmutableSortedDictionary<string, EnvValue> Env,
     string? Prompt,
-    string? Workspace);
+    string? Workspace,
+    string PermissionMode = AgentSpec.DefaultPermissionMode)
+{
+    /// <summary>The bottle is the boundary, so inside it Claude runs with full permissions unless told otherwise.</summary>
+    public const string DefaultPermissionMode = "bypassPermissions";
+
+    /// <summary>Claude Code's <c>--permission-mode</c> values.</summary>
+    public static readonly IReadOnlyList<string> PermissionModes = ["default", "acceptEdits", "plan", "bypassPermissions"];
+}
 
 /// <summary>A skill directory (holding <c>SKILL.md</c>); <see cref="Name"/> is its folder name.</summary>
 public sealed record SkillSpec(string Name, string Directory);

@@ -14,7 +14,7 @@ internal sealed class ManifestReader
     private static readonly string[] EgressKeys = ["allowlist"];
     private static readonly string[] ResourceKeys = ["cpus", "memory", "pids"];
     private static readonly string[] BuildKeys = ["context", "dockerfile"];
-    private static readonly string[] AgentKeys = ["bottle", "skills", "env", "prompt", "workspace"];
+    private static readonly string[] AgentKeys = ["bottle", "skills", "env", "prompt", "workspace", "permissionMode"];
 
     public const double MaxCpus = 512;
     public const long MaxPids = 4_194_304;
@@ -164,6 +164,16 @@ internal sealed class ManifestReader
                         else if (prompt.Contains('\0'))
                             Error(childPath, "contains a NUL character, which cannot be passed to a process");
                         agent = agent with { Prompt = prompt };
+                    }
+                    break;
+                case "permissionMode":
+                    if (ExpectString(value, childPath) is { } mode)
+                    {
+                        if (AgentSpec.PermissionModes.Contains(mode))
+                            agent = agent with { PermissionMode = mode };
+                        else
+                            Error(childPath, $"'{NameRules.Printable(mode)}' is not a permission mode{DidYouMean(mode, AgentSpec.PermissionModes)}; " +
+                                             $"expected one of: {string.Join(", ", AgentSpec.PermissionModes)}");
                     }
                     break;
                 case "workspace":

@@ -9,6 +9,9 @@ public static class AgentLayout
     public const string SkillsDirectory = Home + "/.claude/skills";
     public const string SshDirectory = Home + "/.ssh";
 
+    /// <summary>Where extra CA certificates are mounted (read-only) in every agent, for Node via NODE_EXTRA_CA_CERTS.</summary>
+    public const string ExtraCaCertificates = "/usr/local/share/claude-bottle/extra-ca-certificates.crt";
+
     /// <summary>The pipelock sidecar's alias on the bottle's internal network, and its one port.</summary>
     public const string ProxyHost = "pipelock";
     public const int ProxyPort = 8888;

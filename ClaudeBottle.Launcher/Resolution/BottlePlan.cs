@@ -44,14 +44,20 @@ public sealed record BottlePlan(
                 Interval: TimeSpan.FromSeconds(1), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
         };
 
+        List<BindMount> binds = [.. bottle.Mounts.Select(m => new BindMount(m.Source, m.Target, m.ReadOnly))];
+        if (settings.ExtraCaCertificatesFile is { } ca)
+            binds.Add(new BindMount(ca, AgentLayout.ExtraCaCertificates, ReadOnly: true));
         var agent = new ContainerSpec
         {
             Name = $"{prefix}-agent",
             Image = settings.AgentImage,
-            Environment = AgentEnvironment(bottle),
+            Entrypoint = ["claude"],
+            Command = ClaudeArguments(bottle),
+            Tty = !bottle.IsHeadless,
+            Environment = AgentEnvironment(bottle, settings.ExtraCaCertificatesFile is not null),
             Labels = labels("agent"),
             Network = internalNetwork.Name,
-            Binds = [.. bottle.Mounts.Select(m => new BindMount(m.Source, m.Target, m.ReadOnly))],
+            Binds = binds,
             Cpus = bottle.Limits.Cpus,
             MemoryBytes = bottle.Limits.MemoryBytes,
             Pids = bottle.Limits.Pids,
@@ -59,8 +65,16 @@ public sealed record BottlePlan(
         return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, agent);
     }
 
+    /// <summary>
+    /// Headless: the prompt, streamed as JSON so the dashboard can show each step. Interactive: Claude on the TTY.
+    /// The prompt is an argument, visible in <c>docker inspect</c>; it is the manifest's text, never a secret.
+    /// </summary>
+    public static IReadOnlyList<string> ClaudeArguments(ResolvedBottle bottle) => bottle.Prompt is { } prompt
+        ? ["-p", prompt, "--output-format", "stream-json", "--verbose", "--permission-mode", bottle.PermissionMode]
+        : ["--permission-mode", bottle.PermissionMode];
+
     /// <summary>The proxy settings first, so that nothing in the manifest can come before them.</summary>
-    private static List<KeyValuePair<string, string>> AgentEnvironment(ResolvedBottle bottle)
+    private static List<KeyValuePair<string, string>> AgentEnvironment(ResolvedBottle bottle, bool extraCa)
     {
         var proxy = AgentLayout.ProxyUrl;
         List<KeyValuePair<string, string>> env =
@@ -68,10 +82,16 @@ public sealed record BottlePlan(
             new("HTTP_PROXY", proxy), new("HTTPS_PROXY", proxy), new("http_proxy", proxy), new("https_proxy", proxy),
             new("NO_PROXY", "localhost,127.0.0.1"), new("no_proxy", "localhost,127.0.0.1"),
         ];
+        // Bash, hook and MCP subprocesses of Claude do not see the token; no telemetry or updates leave the bottle.
+        env.Add(new("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "1"));
+        env.Add(new("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
+        if (extraCa)
+            env.Add(new("NODE_EXTRA_CA_CERTS", AgentLayout.ExtraCaCertificates));
         env.AddRange(bottle.Environment.Select(e => new KeyValuePair<string, string>(e.Name, e.Value)));
         return env;
     }
 }
 
 /// <summary>What a plan needs beyond the bottle: naming, images, and where the proxy's config file is.</summary>
-public sealed record BottlePlanSettings(string Instance, string LeaseFile, string NamePrefix, string PipelockImage, string AgentImage, string PipelockConfigFile);
+public sealed record BottlePlanSettings(string Instance, string LeaseFile, string NamePrefix, string PipelockImage, string AgentImage,
+    string PipelockConfigFile, string? ExtraCaCertificatesFile = null);

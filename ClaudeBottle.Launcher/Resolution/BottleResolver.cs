@@ -33,7 +33,8 @@ public static class BottleResolver
                 Environment: env,
                 Mounts: Mounts(agent, bottle),
                 Limits: ResourceLimits.From(bottle.Resources),
-                Prompt: agent.Prompt));
+                Prompt: agent.Prompt,
+                PermissionMode: agent.PermissionMode));
         }
         return errors.Count == 0 ? bottles : throw new ManifestException(errors);
     }

@@ -15,7 +15,8 @@ public sealed record ResolvedBottle(
     ImmutableArray<ResolvedEnvVar> Environment,
     ImmutableArray<BottleMount> Mounts,
     ResourceLimits Limits,
-    string? Prompt)
+    string? Prompt,
+    string PermissionMode = Manifest.AgentSpec.DefaultPermissionMode)
 {
     /// <summary>Headless agents run their prompt and exit; the others run Claude interactively.</summary>
     public bool IsHeadless => Prompt is not null;

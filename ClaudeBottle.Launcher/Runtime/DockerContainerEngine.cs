@@ -38,11 +38,35 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
     {
         var (image, tag) = SplitTag(reference);
         await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image, Tag = tag }, null,
-            new Progress<JSONMessage>(m =>
+            new Immediate<JSONMessage>(m =>
             {
                 if (m.Error is { } error) progress($"error: {error.Message}");
                 else if (!string.IsNullOrEmpty(m.Status)) progress(string.IsNullOrEmpty(m.ID) ? m.Status : $"{m.ID}: {m.Status}");
             }), ct);
+    }
+
+    public async Task BuildImageAsync(ImageBuild build, Stream context, Action<string> progress, CancellationToken ct)
+    {
+        string? error = null;
+        await client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters
+        {
+            Tags = [build.Tag],
+            Dockerfile = build.Dockerfile,
+            BuildArgs = new Dictionary<string, string>(build.BuildArgs),
+            Labels = new Dictionary<string, string>(build.Labels),
+            Remove = true,
+            ForceRemove = true,
+        }, context, null, null, new Immediate<JSONMessage>(m =>
+        {
+            if (m.Error is { } e)
+                error = e.Message;
+            foreach (var line in (m.Stream ?? m.Status ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                progress(line.TrimEnd('\r'));
+        }), ct);
+        if (error is not null)
+            throw new InvalidOperationException($"building {build.Tag} failed: {error}");
+        if (!await ImageExistsAsync(build.Tag, ct))
+            throw new InvalidOperationException($"building {build.Tag} produced no image");
     }
 
     public async Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
@@ -95,6 +119,7 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             Image = spec.Image,
             // Null keeps the image's own command.
             Cmd = spec.Command?.ToList()!,
+            Entrypoint = spec.Entrypoint?.ToList()!,
             Env = spec.Environment.Select(e => $"{e.Key}={e.Value}").ToList(),
             Labels = new Dictionary<string, string>(spec.Labels),
             User = spec.User!,
@@ -221,6 +246,12 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
     }
 
     public void Dispose() => client.Dispose();
+
+    // Progress<T> posts to the thread pool, so reports could arrive after the call returned; these run in order, at once.
+    private sealed class Immediate<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 
     private static IReadOnlyDictionary<string, string> Labels(IDictionary<string, string>? labels) =>
         labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels);

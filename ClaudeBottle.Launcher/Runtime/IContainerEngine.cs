@@ -13,6 +13,9 @@ public interface IContainerEngine
     /// <summary>Pulls an image, reporting progress lines as they come.</summary>
     Task PullImageAsync(string reference, Action<string> progress, CancellationToken ct);
 
+    /// <summary>Builds an image from a tar of its context, reporting the build's output lines as they come.</summary>
+    Task BuildImageAsync(ImageBuild build, Stream context, Action<string> progress, CancellationToken ct);
+
     Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct);
 
     Task RemoveNetworkAsync(string id, CancellationToken ct);
@@ -43,6 +46,8 @@ public interface IContainerEngine
 
 public sealed record EngineInfo(string Version, string ApiVersion, string OperatingSystem);
 
+public sealed record ImageBuild(string Tag, string Dockerfile, IReadOnlyDictionary<string, string> BuildArgs, IReadOnlyDictionary<string, string> Labels);
+
 public sealed record NetworkSpec(
     string Name,
     bool Internal,
@@ -58,6 +63,8 @@ public sealed record ContainerSpec
 {
     public required string Name { get; init; }
     public required string Image { get; init; }
+    /// <summary>Null keeps the image's own entrypoint.</summary>
+    public IReadOnlyList<string>? Entrypoint { get; init; }
     public IReadOnlyList<string>? Command { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
     public required IReadOnlyDictionary<string, string> Labels { get; init; }

@@ -36,13 +36,14 @@ public static class TestImages
         await Gate.WaitAsync();
         try
         {
+            // Its "claude" just waits, so that tests can exec probes inside the agent.
             return _agent ??= await BuildAsync("claude-bottle-test/agent", $$"""
                 FROM {{TestEngine.BaseImage}}
                 RUN useradd --create-home --uid 1000 claude && mkdir -p /home/claude/.claude/skills /workspace && chown -R claude /home/claude /workspace
+                COPY claude /usr/local/bin/claude
                 USER claude
                 WORKDIR /home/claude
-                CMD ["sleep", "infinity"]
-                """, files: []);
+                """, files: [Script("claude", "exec sleep infinity")]);
         }
         finally
         {
@@ -59,15 +60,19 @@ public static class TestImages
             return await BuildAsync("claude-bottle-test/exiting-agent", $$"""
                 FROM {{TestEngine.BaseImage}}
                 RUN useradd --create-home --uid 1000 claude
+                COPY claude /usr/local/bin/claude
                 USER claude
-                CMD ["bash", "-c", "echo 'hello from the agent'; echo 'a complaint' >&2; sleep 1; exit {{code}}"]
-                """, files: []);
+                """, files: [Script("claude", $"echo 'hello from the agent'; echo 'a complaint' >&2; sleep 1; exit {code}")]);
         }
         finally
         {
             Gate.Release();
         }
     }
+
+    /// <summary>An executable bash script for an image's context.</summary>
+    public static (string Name, byte[] Content) Script(string name, string body) =>
+        (name, Encoding.UTF8.GetBytes($"#!/bin/bash\n{body}\n"));
 
     public static string RepositoryRoot
     {
