@@ -300,8 +300,14 @@ internal sealed class BottleOrchestrator(
         var log = loggers.GetLogger(resource);
         try
         {
+            // A headless agent's output is Claude's stream-json: shown as readable lines.
+            var render = resource is BottleAgentResource { Parent.Bottle.IsHeadless: true };
             await foreach (var line in engine.FollowLogsAsync(containerId, since, ct))
-                log.Log(line.IsError ? LogLevel.Error : LogLevel.Information, 0, line.Text, null, static (text, _) => text);
+            {
+                var texts = render && !line.IsError ? ClaudeStreamRenderer.Render(line.Text) : [line.Text];
+                foreach (var text in texts)
+                    log.Log(line.IsError ? LogLevel.Error : LogLevel.Information, 0, text, null, static (t, _) => t);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
         {

@@ -70,6 +70,44 @@ public static class TestImages
         }
     }
 
+    /// <summary>
+    /// A stand-in for Claude Code that reports how it was started (arguments, whether the token arrived, its user)
+    /// on stderr, then speaks stream-json on stdout; the prompt "please fail" makes it fail with exit code 4.
+    /// </summary>
+    public static async Task<string> FakeClaudeAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return await BuildAsync("claude-bottle-test/fake-claude", $$"""
+                FROM {{TestEngine.BaseImage}}
+                RUN useradd --create-home --uid 1000 claude
+                COPY claude /usr/local/bin/claude
+                USER claude
+                """, files: [Script("claude", """
+                for a in "$@"; do echo "fake-claude arg: $a" >&2; done
+                if [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]; then echo "fake-claude token: present, ${#CLAUDE_CODE_OAUTH_TOKEN} characters" >&2
+                else echo "fake-claude token: missing" >&2; fi
+                echo "fake-claude scrub: ${CLAUDE_CODE_SUBPROCESS_ENV_SCRUB:-unset}" >&2
+                echo "fake-claude user: $(id -un) uid=$(id -u)" >&2
+                echo "fake-claude proxy: ${HTTPS_PROXY:-unset}" >&2
+                prompt=""; while [ $# -gt 0 ]; do if [ "$1" = "-p" ]; then prompt="$2"; shift; fi; shift; done
+                echo '{"type":"system","subtype":"init","session_id":"fake","model":"fake-model","permissionMode":"bypassPermissions"}'
+                echo '{"type":"assistant","message":{"content":[{"type":"text","text":"hello from fake claude"},{"type":"tool_use","name":"Bash","input":{"command":"echo hi"}}]}}'
+                echo '{"type":"user","message":{"content":[{"type":"tool_result","content":"hi","is_error":false}]}}'
+                sleep 3
+                if [ "$prompt" = "please fail" ]; then
+                  echo '{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":2,"total_cost_usd":0.0042}'; exit 4
+                fi
+                echo '{"type":"result","subtype":"success","is_error":false,"num_turns":2,"total_cost_usd":0.0042,"result":"all good"}'
+                """)]);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>An executable bash script for an image's context.</summary>
     public static (string Name, byte[] Content) Script(string name, string body) =>
         (name, Encoding.UTF8.GetBytes($"#!/bin/bash\n{body}\n"));

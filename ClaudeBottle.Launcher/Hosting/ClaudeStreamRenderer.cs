@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ClaudeBottle.Launcher.Hosting;
+
+/// <summary>
+/// Turns Claude Code's <c>--output-format stream-json</c> lines into lines a person reads in the dashboard console:
+/// assistant text, tool calls and their results, and the final outcome with cost and turns. Anything that is not a
+/// stream-json event is shown as it is.
+/// </summary>
+public static class ClaudeStreamRenderer
+{
+    private const int MaxShown = 300;
+
+    public static IEnumerable<string> Render(string line)
+    {
+        if (!line.StartsWith('{'))
+            return [line];
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            return String(root, "type") switch
+            {
+                "system" => System(root),
+                "assistant" => Contents(root, Assistant),
+                "user" => Contents(root, User),
+                "result" => [Result(root)],
+                _ => [line],
+            };
+        }
+        catch (JsonException)
+        {
+            return [line];
+        }
+    }
+
+    private static IEnumerable<string> System(JsonElement root) =>
+        String(root, "subtype") == "init"
+            ? [$"session started (model {String(root, "model") ?? "unknown"}, permission mode {String(root, "permissionMode") ?? "default"})"]
+            : [];
+
+    private static IEnumerable<string> Contents(JsonElement root, Func<JsonElement, IEnumerable<string>> render) =>
+        root.TryGetProperty("message", out var message) && message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array
+            ? content.EnumerateArray().SelectMany(render).ToList()
+            : [];
+
+    private static IEnumerable<string> Assistant(JsonElement block) => String(block, "type") switch
+    {
+        "text" => (String(block, "text") ?? "").Split('\n').Where(l => l.Length > 0).Select(l => $"assistant: {l}"),
+        "tool_use" => [$"tool: {String(block, "name")} {Shorten(block.TryGetProperty("input", out var input) ? input.GetRawText() : "")}"],
+        _ => [],
+    };
+
+    private static IEnumerable<string> User(JsonElement block)
+    {
+        if (String(block, "type") != "tool_result")
+            return [];
+        var failed = block.TryGetProperty("is_error", out var e) && e.ValueKind == JsonValueKind.True;
+        var text = block.TryGetProperty("content", out var content)
+            ? content.ValueKind == JsonValueKind.String
+                ? content.GetString()!
+                : string.Join(" ", content.EnumerateArray().Select(c => String(c, "text")).Where(t => t is not null))
+            : "";
+        return [$"{(failed ? "tool error" : "tool result")}: {Shorten(text.ReplaceLineEndings(" "))}"];
+    }
+
+    private static string Result(JsonElement root)
+    {
+        var failed = root.TryGetProperty("is_error", out var e) && e.ValueKind == JsonValueKind.True;
+        var parts = new List<string> { failed ? $"failed ({String(root, "subtype") ?? "error"})" : "done" };
+        if (root.TryGetProperty("num_turns", out var turns) && turns.TryGetInt32(out var n))
+            parts.Add($"{n} turn{(n == 1 ? "" : "s")}");
+        if (root.TryGetProperty("total_cost_usd", out var cost) && cost.TryGetDouble(out var usd))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"${usd:0.0000}"));
+        if (root.TryGetProperty("duration_ms", out var ms) && ms.TryGetDouble(out var millis))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{millis / 1000:0.0} s"));
+        var result = String(root, "result") is { Length: > 0 } r ? $": {Shorten(r.ReplaceLineEndings(" "))}" : "";
+        return string.Join(", ", parts) + result;
+    }
+
+    private static string? String(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString() : null;
+
+    private static string Shorten(string text) => text.Length <= MaxShown ? text : text[..(MaxShown - 3)] + "...";
+}

@@ -1,0 +1,78 @@
+using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Integration.Tests.Docker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClaudeBottle.Integration.Tests.Hosting;
+
+/// <summary>
+/// The headless wiring end to end, with a fake <c>claude</c>: arguments, the token under the name Claude reads (and
+/// nowhere else), the stream rendered in the console, the exit code as the resource's final state.
+/// </summary>
+public sealed class HeadlessAgentTests
+{
+    [SkippableFact]
+    public async Task A_headless_agent_gets_its_prompt_and_token_and_its_exit_code_becomes_its_state()
+    {
+        await TestEngine.RequireAsync();
+        var image = await TestImages.FakeClaudeAsync();
+        var token = $"sk-ant-oat01-test-{Guid.NewGuid():N}";
+        var manifest = AppHostRun.WriteManifest($$"""
+            { "bottles": { "default": { "image": "{{image}}" } },
+              "agents": { "headless": { "prompt": "please fail", "permissionMode": "acceptEdits" } } }
+            """);
+
+        Environment.SetEnvironmentVariable("CLAUDE_BOTTLE_OAUTH_TOKEN", token);
+        AppHostRun run;
+        try
+        {
+            run = await AppHostRun.StartAsync(manifest);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CLAUDE_BOTTLE_OAUTH_TOKEN", null);
+        }
+        await using (run)
+        {
+            (await run.WaitForLogAsync("headless-agent", "fake-claude token:")).Should().EndWith($"present, {token.Length} characters");
+
+            // While it runs: the token is in the container's environment only, not on its command line.
+            var id = AppHostRun.Property(run.Snapshot("headless-agent"), "container.id")!;
+            using (var client = TestEngine.CreateClient())
+            {
+                var inspect = await client.Containers.InspectContainerAsync(id);
+                inspect.Path.Should().Be("claude");
+                inspect.Args.Should().Equal("-p", "please fail", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits");
+                string.Join(" ", [inspect.Path, .. inspect.Args, .. inspect.Config!.Cmd, .. inspect.Config.Entrypoint]).Should().NotContain(token);
+                inspect.Config!.Env.Should().Contain($"CLAUDE_CODE_OAUTH_TOKEN={token}");
+            }
+
+            foreach (var arg in new[] { "-p", "please fail", "stream-json", "--verbose", "acceptEdits" })
+                await run.WaitForLogAsync("headless-agent", $"fake-claude arg: {arg}");
+            (await run.WaitForLogAsync("headless-agent", "fake-claude scrub:")).Should().EndWith("1");
+            (await run.WaitForLogAsync("headless-agent", "fake-claude user:")).Should().EndWith("claude uid=1000");
+            (await run.WaitForLogAsync("headless-agent", "fake-claude proxy:")).Should().EndWith("http://pipelock:8888");
+
+            // The stream, as a person reads it.
+            await run.WaitForLogAsync("headless-agent", "session started (model fake-model");
+            await run.WaitForLogAsync("headless-agent", "assistant: hello from fake claude");
+            await run.WaitForLogAsync("headless-agent", """tool: Bash {"command":"echo hi"}""");
+            await run.WaitForLogAsync("headless-agent", "tool result: hi");
+            await run.WaitForLogAsync("headless-agent", "failed (error_during_execution), 2 turns, $0.0042");
+
+            var agent = await run.WaitAsync("headless-agent", KnownResourceStates.Exited);
+            agent.Snapshot.ExitCode.Should().Be(4);
+            (await run.WaitAsync("headless", KnownResourceStates.Exited)).Snapshot.ExitCode.Should().Be(4);
+            (await AppHostRun.ObjectsAsync(run.StateRoot)).Should().BeEmpty();
+
+            // The token's value is in no console and no property of any of the bottle's resources.
+            var loggers = run.App.Services.GetRequiredService<ResourceLoggerService>();
+            foreach (var resource in new[] { "headless", "headless-agent", "headless-proxy" })
+            {
+                await foreach (var batch in loggers.GetAllAsync(resource))
+                    foreach (var line in batch)
+                        line.Content.Should().NotContain(token);
+                run.Snapshot(resource).Properties.Should().NotContain(p => (p.Value ?? "").ToString()!.Contains(token));
+            }
+        }
+    }
+}
