@@ -5,6 +5,7 @@ using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClaudeBottle.Launcher;
 
@@ -46,6 +47,25 @@ public static class ClaudeBottleApp
             return 1;
         }
 
+        if (options.Attach && CheckAttach(options, bottles) is { } attachProblem)
+        {
+            await Console.Error.WriteLineAsync(attachProblem);
+            return 2;
+        }
+        // Attached, the user is at this terminal rather than the dashboard: ask here, as the original tool did.
+        var approved = options.Yes;
+        if (options.Attach && !approved)
+        {
+            var bottle = bottles.Single(b => b.Name == options.Agents[0]);
+            await Console.Out.WriteAsync(PlanFormatter.Format(bottle, manifest.Directory) + "Start this bottle? [y/N] ");
+            if (Console.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+            {
+                await Console.Out.WriteLineAsync("Not started.");
+                return 1;
+            }
+            approved = true;
+        }
+
         var builder = DistributedApplication.CreateBuilder([.. options.AspireArgs]);
         if (builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } caFile && !File.Exists(caFile))
         {
@@ -55,7 +75,8 @@ public static class ClaudeBottleApp
         }
         builder.AddClaudeBottles(bottles, new ClaudeBottleOptions
         {
-            AutoApprove = options.Yes,
+            AutoApprove = approved,
+            AttachAgent = options.Attach ? options.Agents[0] : null,
             StartAgents = options.Agents,
             ManifestDirectory = manifest.Directory,
             PipelockImage = builder.Configuration[PipelockImage.ConfigurationKey] is { Length: > 0 } mirror ? mirror : PipelockImage.Reference,
@@ -69,7 +90,20 @@ public static class ClaudeBottleApp
         });
         await using var app = builder.Build();
         await app.RunAsync();
-        return 0;
+        return app.Services.GetRequiredService<AttachOutcome>().ExitCode ?? 0;
+    }
+
+    private static string? CheckAttach(LaunchOptions options, IReadOnlyList<ResolvedBottle> bottles)
+    {
+        if (options.Agents.Length != 1)
+            return "--attach needs exactly one --agent: the agent whose Claude session this terminal becomes";
+        var bottle = bottles.Single(b => b.Name == options.Agents[0]);
+        if (bottle.IsHeadless)
+            return $"--attach needs an interactive agent, but '{bottle.Name}' has a prompt and runs headless; " +
+                   "remove its prompt, or follow it in the dashboard instead";
+        if (Console.IsInputRedirected)
+            return "--attach needs a terminal, but standard input is not one";
+        return null;
     }
 
     /// <summary>Configuration key naming a ready standard agent image (a mirror) to use instead of building one.</summary>

@@ -10,7 +10,8 @@ public sealed record LaunchOptions(
     string ManifestPath,
     ImmutableArray<string> Agents,
     bool Yes,
-    ImmutableArray<string> AspireArgs)
+    ImmutableArray<string> AspireArgs,
+    bool Attach = false)
 {
     public const string Usage = """
         Usage: dotnet run --project ClaudeBottle.AppHost -- [options] [Aspire options]
@@ -19,6 +20,8 @@ public sealed record LaunchOptions(
           --check           validate the manifest, print each bottle's plan, start nothing
           --agent NAME      start only this agent (repeatable); the others can be started from the dashboard
           --yes             approve every bottle's plan without asking
+          --attach          with one --agent: make this terminal that agent's Claude session; when Claude
+                            exits, its bottle is removed and the app host exits with Claude's exit code
           --help            show this text
         """;
 
@@ -31,12 +34,13 @@ public sealed record LaunchOptions(
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inlineValue) = Split(args[i]);
-            if (inlineValue is not null && name is "--check" or "--yes" or "--help")
+            if (inlineValue is not null && name is "--check" or "--yes" or "--help" or "--attach")
                 throw new ArgumentException($"{name} takes no value (got '{args[i]}')");
             switch (name)
             {
                 case "--check": options = options with { Check = true }; break;
                 case "--yes" or "-y": options = options with { Yes = true }; break;
+                case "--attach": options = options with { Attach = true }; break;
                 case "--help" or "-h" or "-?": options = options with { Help = true }; break;
                 case "--manifest": options = options with { ManifestPath = Value(args, ref i, name, inlineValue) }; break;
                 case "--agent": agents.Add(Value(args, ref i, name, inlineValue)); break;

@@ -31,6 +31,9 @@ public static class ClaudeBottleBuilderExtensions
         builder.Services.TryAddSingleton<IContainerEngine, DockerContainerEngine>();
         builder.Services.TryAddSingleton<BottleOrchestrator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BottleOrchestrator>());
+        builder.Services.TryAddSingleton<AttachOutcome>();
+        builder.Services.TryAddSingleton<DistributedApplicationModelAccessor>();
+        builder.Services.AddHostedService<TerminalAttach>();
         return [.. bottles.Select(builder.AddBottle)];
     }
 

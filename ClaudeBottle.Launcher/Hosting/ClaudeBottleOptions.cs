@@ -26,5 +26,8 @@ public sealed class ClaudeBottleOptions
     /// <summary>Used to show paths relative to the manifest in plans.</summary>
     public string? ManifestDirectory { get; init; }
 
+    /// <summary>The agent whose Claude session takes over this terminal (<c>--attach</c>); null for none.</summary>
+    public string? AttachAgent { get; init; }
+
     internal bool StartsAtLaunch(string bottle) => StartAgents.Count == 0 || StartAgents.Contains(bottle);
 }

@@ -108,6 +108,30 @@ public static class TestImages
         }
     }
 
+    /// <summary>An interactive stand-in for Claude: reads one line from its terminal, echoes it, exits with code 5.</summary>
+    public static async Task<string> InteractiveClaudeAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return await BuildAsync("claude-bottle-test/interactive-claude", $$"""
+                FROM {{TestEngine.BaseImage}}
+                RUN useradd --create-home --uid 1000 claude
+                COPY claude /usr/local/bin/claude
+                USER claude
+                """, files: [Script("claude", """
+                echo "fake claude ready, tty: $(test -t 0 && echo yes || echo no)"
+                read -r line
+                echo "got: $line"
+                exit 5
+                """)]);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>An executable bash script for an image's context.</summary>
     public static (string Name, byte[] Content) Script(string name, string body) =>
         (name, Encoding.UTF8.GetBytes($"#!/bin/bash\n{body}\n"));

@@ -10,8 +10,6 @@ namespace ClaudeBottle.Integration.Tests.Hosting;
 /// <summary>What happens when app hosts die or overlap: leftovers are reaped, live runs are never touched.</summary>
 public sealed class AppHostCrashTests
 {
-    /// <summary>What the app host process printed, shown when an assertion about it fails.</summary>
-    private System.Text.StringBuilder Output { get; } = new();
 
     [SkippableFact]
     public async Task After_a_SIGKILL_the_next_start_reaps_what_the_dead_app_host_left()
@@ -21,7 +19,7 @@ public sealed class AppHostCrashTests
         var manifest = AppHostRun.WriteManifest($$"""{ "bottles": { "default": { "image": "{{agentImage}}" } }, "agents": { "victim": {} } }""");
         var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
 
-        using (var process = await StartAppHostProcessAsync(manifest, stateRoot))
+        await using (var host = await AppHostProcess.StartAsync(manifest, stateRoot))
         {
             try
             {
@@ -30,8 +28,8 @@ public sealed class AppHostCrashTests
             }
             finally
             {
-                process.Kill(); // SIGKILL: no shutdown code runs.
-                await process.WaitForExitAsync();
+                host.Process.Kill(); // SIGKILL: no shutdown code runs.
+                await host.Process.WaitForExitAsync();
             }
         }
         var leftovers = await AppHostRun.ObjectsAsync(stateRoot);
@@ -52,7 +50,8 @@ public sealed class AppHostCrashTests
         var manifest = AppHostRun.WriteManifest($$"""{ "bottles": { "default": { "image": "{{agentImage}}" } }, "agents": { "one": {}, "two": {} } }""");
         var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
 
-        using var process = await StartAppHostProcessAsync(manifest, stateRoot);
+        await using var host = await AppHostProcess.StartAsync(manifest, stateRoot);
+        var process = host.Process;
         try
         {
             await WaitUntilAsync(async () => (await AppHostRun.ObjectsAsync(stateRoot)).Count(o => o.Kind == LabelledKind.Container) == 4,
@@ -68,7 +67,7 @@ public sealed class AppHostCrashTests
                 process.Kill();
         }
 
-        (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("SIGTERM runs the app host's shutdown, which removes its bottles; it printed:\n{0}", Output);
+        (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("SIGTERM runs the app host's shutdown, which removes its bottles; it printed:\n{0}", host.Output);
         Directory.EnumerateFileSystemEntries(stateRoot).Should().BeEmpty();
     }
 
@@ -102,40 +101,7 @@ public sealed class AppHostCrashTests
         (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty();
     }
 
-    private async Task<Process> StartAppHostProcessAsync(string manifestDirectory, string stateRoot)
-    {
-        // The app host is built beside the tests (they reference it).
-        var binary = Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost");
-        var start = new ProcessStartInfo(binary,
-        [
-            "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
-            $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}", $"--ClaudeBottle:StateRoot={stateRoot}",
-        ])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = manifestDirectory,
-        };
-        // A plain run needs the dashboard on http, as the app host's launch profile sets it up.
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (Output) Output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (Output) Output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + AppHostRun.Timeout;
         while (DateTime.UtcNow < deadline)

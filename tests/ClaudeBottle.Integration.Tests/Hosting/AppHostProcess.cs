@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ClaudeBottle.Integration.Tests.Docker;
+
+namespace ClaudeBottle.Integration.Tests.Hosting;
+
+/// <summary>
+/// The app host as a separate process, the way a user runs it, for what cannot happen in-process: signals, a
+/// terminal. It is built beside the tests (they reference it).
+/// </summary>
+internal sealed class AppHostProcess : IAsyncDisposable
+{
+    private AppHostProcess(Process process) => Process = process;
+
+    public Process Process { get; }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public StringBuilder Output { get; } = new();
+
+    public string Text
+    {
+        get
+        {
+            lock (Output)
+                return Output.ToString();
+        }
+    }
+
+    /// <param name="terminal">Run under a pseudo-terminal (util-linux <c>script</c>), with stdin writable by the test.</param>
+    public static async Task<AppHostProcess> StartAsync(string manifestDirectory, string stateRoot, bool terminal = false, params string[] args)
+    {
+        string[] appHostArgs =
+        [
+            "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
+            $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}", $"--ClaudeBottle:StateRoot={stateRoot}", .. args,
+        ];
+        var binary = Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost");
+        var start = terminal
+            ? new ProcessStartInfo("script", ["-qefc", string.Join(' ', [binary, .. appHostArgs.Select(Quote)]), "/dev/null"])
+            : new ProcessStartInfo(binary, appHostArgs);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = terminal;
+        start.WorkingDirectory = manifestDirectory;
+        // A plain run needs the dashboard on http, as the app host's launch profile sets it up.
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+
+        var host = new AppHostProcess(Process.Start(start)!);
+        host.Process.OutputDataReceived += (_, e) => { lock (host.Output) host.Output.AppendLine(e.Data); };
+        host.Process.ErrorDataReceived += (_, e) => { lock (host.Output) host.Output.AppendLine(e.Data); };
+        host.Process.BeginOutputReadLine();
+        host.Process.BeginErrorReadLine();
+        return host;
+    }
+
+    public async Task WaitForOutputAsync(string text)
+    {
+        await AppHostCrashTests.WaitUntilAsync(() => Task.FromResult(Text.Contains(text, StringComparison.Ordinal)),
+            $"the app host printed '{text}'; it printed:\n{Text}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+        Process.Dispose();
+    }
+
+    private static string Quote(string arg) => "'" + arg.Replace("'", "'\\''") + "'";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
