@@ -1,0 +1,69 @@
+using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
+
+namespace ClaudeBottle.Launcher.Tests.Resolution;
+
+public sealed class BottlePlanTests
+{
+    private static readonly BottlePlanSettings Settings = new("run1", "/tmp/x/run1.lock", "claude-bottle-run1-", "pipelock:1", "agent:1", "/tmp/x/run1/a/pipelock.yaml");
+
+    private static ResolvedBottle Bottle(string agentJson) => BottleResolver.Resolve(
+        ManifestLoader.Parse($$"""{ "agents": { "a": {{agentJson}} } }""", "m.json", Path.GetTempPath()), _ => null).Single();
+
+    [Fact]
+    public void The_agent_is_on_the_internal_network_only_and_the_proxy_on_both()
+    {
+        var plan = BottlePlan.Create(Bottle("{}"), Settings);
+
+        plan.InternalNetwork.Internal.Should().BeTrue();
+        plan.InternalNetwork.DriverOptions.Should().Contain("com.docker.network.bridge.inhibit_ipv4", "true");
+        plan.EgressNetwork.Internal.Should().BeFalse();
+        plan.Agent.Network.Should().Be(plan.InternalNetwork.Name);
+        plan.Proxy.Network.Should().Be(plan.InternalNetwork.Name);
+        plan.Proxy.NetworkAliases.Should().Equal("pipelock");
+        plan.Proxy.User.Should().Be("65534:65534");
+        plan.Proxy.ReadOnlyRootFilesystem.Should().BeTrue();
+        plan.Proxy.Binds.Should().Equal(new BindMount("/tmp/x/run1/a/pipelock.yaml", "/etc/pipelock/pipelock.yaml", ReadOnly: true));
+        plan.Agent.Labels.Should().Contain(BottleLabels.Instance, "run1").And.Contain(BottleLabels.Lease, "/tmp/x/run1.lock").And.Contain(BottleLabels.Role, "agent");
+    }
+
+    [Fact]
+    public void A_headless_agent_runs_its_prompt_as_stream_json_without_a_tty()
+    {
+        var plan = BottlePlan.Create(Bottle("""{ "prompt": "fix it", "permissionMode": "plan" }"""), Settings);
+
+        plan.Agent.Entrypoint.Should().Equal("claude");
+        plan.Agent.Command.Should().Equal("-p", "fix it", "--output-format", "stream-json", "--verbose", "--permission-mode", "plan");
+        plan.Agent.Tty.Should().BeFalse();
+    }
+
+    [Fact]
+    public void An_interactive_agent_runs_claude_on_a_tty()
+    {
+        var plan = BottlePlan.Create(Bottle("{}"), Settings);
+
+        plan.Agent.Command.Should().Equal("--permission-mode", "bypassPermissions");
+        plan.Agent.Tty.Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_agent_environment_sends_everything_through_the_proxy_and_scrubs_subprocesses()
+    {
+        var env = BottlePlan.Create(Bottle("""{ "env": { "X": "1" } }"""), Settings).Agent.Environment.ToDictionary(e => e.Key, e => e.Value);
+
+        env.Should().Contain("HTTPS_PROXY", "http://pipelock:8888").And.Contain("https_proxy", "http://pipelock:8888")
+            .And.Contain("HTTP_PROXY", "http://pipelock:8888").And.Contain("NO_PROXY", "localhost,127.0.0.1")
+            .And.Contain("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "1").And.Contain("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .And.Contain("X", "1").And.NotContainKey("NODE_EXTRA_CA_CERTS");
+    }
+
+    [Fact]
+    public void Extra_ca_certificates_are_mounted_read_only_and_given_to_node()
+    {
+        var plan = BottlePlan.Create(Bottle("{}"), Settings with { ExtraCaCertificatesFile = "/etc/corp/ca.pem" });
+
+        plan.Agent.Binds.Should().Contain(new BindMount("/etc/corp/ca.pem", AgentLayout.ExtraCaCertificates, ReadOnly: true));
+        plan.Agent.Environment.Should().Contain(new KeyValuePair<string, string>("NODE_EXTRA_CA_CERTS", AgentLayout.ExtraCaCertificates));
+    }
+}

@@ -1,0 +1,53 @@
+using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
+
+namespace ClaudeBottle.Launcher.Tests.Runtime;
+
+/// <summary>The agent image's tag is a hash of every input: same inputs, same tag; any change, a new one.</summary>
+public sealed class AgentImageBuilderTests
+{
+    [Fact]
+    public void The_standard_image_carries_the_dockerfile_and_its_files_and_hashes_them()
+    {
+        var recipe = AgentImageBuilder.Standard(new AgentImageSettings());
+
+        recipe.Tag.Should().MatchRegex("^claude-bottle/agent:[0-9a-f]{16}$");
+        recipe.Files.Select(f => f.Name).Should().Contain(["Dockerfile", "managed-settings.json", "claude.json", "extra-ca-certificates.crt"]);
+        recipe.Build.BuildArgs.Should().Contain("CLAUDE_CODE_VERSION", AgentImageBuilder.ClaudeCodeVersion).And.Contain("BASE_IMAGE", AgentImageBuilder.DefaultBaseImage);
+        AgentImageBuilder.Standard(new AgentImageSettings()).Tag.Should().Be(recipe.Tag);
+    }
+
+    [Fact]
+    public void Any_changed_input_changes_the_tag()
+    {
+        using var dir = new TempDirectory();
+        var ca = dir.Write("ca.pem", "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n");
+        var tags = new[]
+        {
+            AgentImageBuilder.Standard(new AgentImageSettings()).Tag,
+            AgentImageBuilder.Standard(new AgentImageSettings { BaseImage = "debian:bookworm" }).Tag,
+            AgentImageBuilder.Standard(new AgentImageSettings { ClaudeCodeVersion = "2.0.0" }).Tag,
+            AgentImageBuilder.Standard(new AgentImageSettings { ExtraCaCertificatesFile = ca }).Tag,
+        };
+        File.WriteAllText(ca, "-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n");
+        tags = [.. tags, AgentImageBuilder.Standard(new AgentImageSettings { ExtraCaCertificatesFile = ca }).Tag];
+
+        tags.Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public void A_bottles_own_image_hashes_its_context_and_its_base()
+    {
+        using var dir = new TempDirectory();
+        var dockerfile = dir.Write("Dockerfile", "ARG CLAUDE_BOTTLE_AGENT_IMAGE\nFROM ${CLAUDE_BOTTLE_AGENT_IMAGE}\n");
+        var source = new ImageSource.Build(dir.Path, dockerfile);
+
+        var first = AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa");
+        first.Tag.Should().MatchRegex("^claude-bottle/custom:[0-9a-f]{16}$");
+        first.Build.BuildArgs.Should().Contain(AgentImageBuilder.BaseImageArgument, "claude-bottle/agent:aaaa");
+        AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa").Tag.Should().Be(first.Tag);
+        AgentImageBuilder.Custom(source, "claude-bottle/agent:bbbb").Tag.Should().NotBe(first.Tag);
+        dir.Write("requirements.txt", "requests\n");
+        AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa").Tag.Should().NotBe(first.Tag);
+    }
+}
