@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using ClaudeBottle.Launcher.Cli;
 using ClaudeBottle.Launcher.Hosting;
 using ClaudeBottle.Launcher.Pipelock;
+using ClaudeBottle.Launcher.Publishing;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
@@ -34,10 +35,48 @@ public static class ClaudeBottleApp
 
         // An invalid manifest stops here, before Aspire, the dashboard or any container starts.
         BottleManifest manifest;
-        IReadOnlyList<ResolvedBottle> bottles;
         try
         {
             manifest = ManifestLoader.Load(options.ManifestPath);
+        }
+        catch (ManifestException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        var builder = DistributedApplication.CreateBuilder([.. options.AspireArgs]);
+        if (builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } caFile && !File.Exists(caFile))
+        {
+            await Console.Error.WriteLineAsync($"{ExtraCaCertificatesKey} names {Path.GetFullPath(caFile)}, which does not exist; " +
+                                               "give a PEM file of CA certificates, or unset it");
+            return 1;
+        }
+        var agentImage = new AgentImageSettings
+        {
+            BaseImage = builder.Configuration[AgentBaseImageKey] is { Length: > 0 } baseImage ? baseImage : AgentImageBuilder.DefaultBaseImage,
+            ExtraCaCertificatesFile = builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } ca ? Path.GetFullPath(ca) : null,
+        };
+        var pipelockImage = builder.Configuration[PipelockImage.ConfigurationKey] is { Length: > 0 } mirror ? mirror : PipelockImage.Reference;
+        var prebuiltAgentImage = builder.Configuration[AgentImageKey] is { Length: > 0 } agent ? agent : null;
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // Publishing writes ${NAME} references, so it needs none of the variables set.
+            builder.AddResource(new BottleComposeEnvironment("compose", ComposePublisher.Resolve(manifest), new ComposeSettings
+            {
+                PipelockImage = pipelockImage,
+                AgentImage = agentImage,
+                PrebuiltAgentImage = prebuiltAgentImage,
+            })).ExcludeFromManifest();
+            await using var publisher = builder.Build();
+            await publisher.RunAsync();
+            return 0;
+        }
+
+        IReadOnlyList<ResolvedBottle> bottles;
+        try
+        {
             bottles = BottleResolver.Resolve(manifest, Environment.GetEnvironmentVariable);
             BottleSelection.Select(bottles, options.Agents, options.ManifestPath);
         }
@@ -46,7 +85,6 @@ public static class ClaudeBottleApp
             await Console.Error.WriteLineAsync(e.Message);
             return 1;
         }
-
         if (options.Attach && CheckAttach(options, bottles) is { } attachProblem)
         {
             await Console.Error.WriteLineAsync(attachProblem);
@@ -66,26 +104,15 @@ public static class ClaudeBottleApp
             approved = true;
         }
 
-        var builder = DistributedApplication.CreateBuilder([.. options.AspireArgs]);
-        if (builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } caFile && !File.Exists(caFile))
-        {
-            await Console.Error.WriteLineAsync($"{ExtraCaCertificatesKey} names {Path.GetFullPath(caFile)}, which does not exist; " +
-                                               "give a PEM file of CA certificates, or unset it");
-            return 1;
-        }
         builder.AddClaudeBottles(bottles, new ClaudeBottleOptions
         {
             AutoApprove = approved,
             AttachAgent = options.Attach ? options.Agents[0] : null,
             StartAgents = options.Agents,
             ManifestDirectory = manifest.Directory,
-            PipelockImage = builder.Configuration[PipelockImage.ConfigurationKey] is { Length: > 0 } mirror ? mirror : PipelockImage.Reference,
-            PrebuiltAgentImage = builder.Configuration[AgentImageKey] is { Length: > 0 } agent ? agent : null,
-            AgentImage = new AgentImageSettings
-            {
-                BaseImage = builder.Configuration[AgentBaseImageKey] is { Length: > 0 } baseImage ? baseImage : AgentImageBuilder.DefaultBaseImage,
-                ExtraCaCertificatesFile = builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } ca ? Path.GetFullPath(ca) : null,
-            },
+            PipelockImage = pipelockImage,
+            PrebuiltAgentImage = prebuiltAgentImage,
+            AgentImage = agentImage,
             StateRoot = builder.Configuration[StateRootKey] is { Length: > 0 } root ? root : null,
         });
         await using var app = builder.Build();

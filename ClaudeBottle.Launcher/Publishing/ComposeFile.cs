@@ -1,0 +1,77 @@
+using YamlDotNet.Serialization;
+
+namespace ClaudeBottle.Launcher.Publishing;
+
+// The subset of the Compose specification claude-bottle writes. Dictionaries are sorted so the output is stable.
+
+public sealed class ComposeFile
+{
+    // No top-level "name": docker-compose v1 rejects it. The project name comes from COMPOSE_PROJECT_NAME in .env.
+    public SortedDictionary<string, ComposeService> Services { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, ComposeNetwork> Networks { get; } = new(StringComparer.Ordinal);
+}
+
+public sealed class ComposeService
+{
+    public string? Image { get; set; }
+    public ComposeBuild? Build { get; set; }
+    public List<string>? Entrypoint { get; set; }
+    public List<string>? Command { get; set; }
+    public string? User { get; set; }
+    public bool? Init { get; set; }
+    public bool? Tty { get; set; }
+    [YamlMember(Alias = "stdin_open")]
+    public bool? StdinOpen { get; set; }
+    [YamlMember(Alias = "read_only")]
+    public bool? ReadOnly { get; set; }
+    [YamlMember(Alias = "cap_drop")]
+    public List<string>? CapDrop { get; set; }
+    [YamlMember(Alias = "security_opt")]
+    public List<string>? SecurityOpt { get; set; }
+    public SortedDictionary<string, string>? Environment { get; set; }
+    public List<string>? Volumes { get; set; }
+    public SortedDictionary<string, ComposeServiceNetwork>? Networks { get; set; }
+    [YamlMember(Alias = "depends_on")]
+    public SortedDictionary<string, ComposeDependency>? DependsOn { get; set; }
+    public ComposeHealthcheck? Healthcheck { get; set; }
+    public string? Cpus { get; set; }
+    [YamlMember(Alias = "mem_limit")]
+    public string? MemLimit { get; set; }
+    [YamlMember(Alias = "pids_limit")]
+    public long? PidsLimit { get; set; }
+    public SortedDictionary<string, string>? Labels { get; set; }
+}
+
+public sealed class ComposeBuild
+{
+    public required string Context { get; init; }
+    public string? Dockerfile { get; init; }
+    public SortedDictionary<string, string>? Args { get; init; }
+}
+
+public sealed class ComposeServiceNetwork
+{
+    public List<string>? Aliases { get; init; }
+}
+
+public sealed class ComposeDependency
+{
+    public required string Condition { get; init; }
+}
+
+public sealed class ComposeHealthcheck
+{
+    public required List<string> Test { get; init; }
+    public required string Interval { get; init; }
+    public required string Timeout { get; init; }
+    public required int Retries { get; init; }
+}
+
+public sealed class ComposeNetwork
+{
+    public string Driver { get; init; } = "bridge";
+    public bool? Internal { get; init; }
+    [YamlMember(Alias = "driver_opts")]
+    public SortedDictionary<string, string>? DriverOpts { get; init; }
+    public SortedDictionary<string, string>? Labels { get; init; }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Publishing;
+using YamlDotNet.RepresentationModel;
+
+namespace ClaudeBottle.Launcher.Tests.Publishing;
+
+public sealed class ComposePublisherTests
+{
+    private static SortedDictionary<string, byte[]> Publish(string corpusFile) =>
+        ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", corpusFile))), new ComposeSettings());
+
+    private static YamlMappingNode Compose(SortedDictionary<string, byte[]> files)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(Encoding.UTF8.GetString(files["docker-compose.yaml"])));
+        return (YamlMappingNode)stream.Documents.Single().RootNode;
+    }
+
+    private static YamlMappingNode Map(YamlNode node, params string[] path)
+    {
+        foreach (var key in path)
+            node = ((YamlMappingNode)node).Children[key];
+        return (YamlMappingNode)node;
+    }
+
+    [Fact]
+    public void Publishing_twice_gives_the_same_bytes()
+    {
+        var first = Publish("issue-example.jsonc");
+        var second = Publish("issue-example.jsonc");
+
+        second.Keys.Should().Equal(first.Keys);
+        foreach (var (path, content) in first)
+            second[path].Should().Equal(content, path);
+    }
+
+    [Fact]
+    public void The_agent_is_on_its_internal_network_only_and_waits_for_a_healthy_proxy()
+    {
+        var compose = Compose(Publish("issue-example.jsonc"));
+
+        Map(compose, "services", "reviewer-agent", "networks").Children.Keys.Select(k => k.ToString()).Should().Equal("reviewer-internal");
+        Map(compose, "services", "reviewer-proxy", "networks").Children.Keys.Select(k => k.ToString()).Should().Equal("reviewer-egress", "reviewer-internal");
+        Map(compose, "services", "reviewer-agent", "depends_on", "reviewer-proxy").Children["condition"].ToString().Should().Be("service_healthy");
+        var network = Map(compose, "networks", "reviewer-internal");
+        network.Children["internal"].ToString().Should().Be("true");
+        Map(network, "driver_opts").Children["com.docker.network.bridge.inhibit_ipv4"].ToString().Should().Be("true");
+        Map(compose, "networks").Children.Should().NotContainKey("default");
+    }
+
+    [Fact]
+    public void Secrets_are_references_and_the_env_example_names_them()
+    {
+        var files = Publish("issue-example.jsonc");
+        var environment = Map(Compose(files), "services", "reviewer-agent", "environment");
+
+        environment.Children["GITHUB_TOKEN"].ToString().Should().Be("${GITHUB_TOKEN}");
+        environment.Children["CLAUDE_CODE_OAUTH_TOKEN"].ToString().Should().Be("${CLAUDE_BOTTLE_OAUTH_TOKEN}");
+        environment.Children["GIT_AUTHOR_NAME"].ToString().Should().Be("bottle");
+        Encoding.UTF8.GetString(files[".env.example"]).Should().Contain("CLAUDE_BOTTLE_OAUTH_TOKEN=\n")
+            .And.Contain("GITHUB_TOKEN=\n").And.Contain("COMPOSE_PROJECT_NAME=claude-bottle\n");
+        files.Values.Select(Encoding.UTF8.GetString).Should().NotContain(c => c.Contains("(published as a reference)"));
+    }
+
+    [Fact]
+    public void The_bottles_own_image_and_the_standard_image_are_built_from_contexts_in_the_output()
+    {
+        var files = Publish("issue-example.jsonc");
+        var agent = Map(Compose(files), "services", "reviewer-agent");
+
+        files.Keys.Should().Contain(["images/agent/Dockerfile", "images/agent/managed-settings.json", "images/reviewer/Dockerfile",
+            "pipelock/reviewer.yaml", "skills/reviewer/code-review/SKILL.md"]);
+        Map(agent, "build").Children["context"].ToString().Should().Be("./images/reviewer");
+        Map(agent, "build", "args").Children["CLAUDE_BOTTLE_AGENT_IMAGE"].ToString().Should().StartWith("claude-bottle/agent:");
+        agent.Children["image"].ToString().Should().StartWith("claude-bottle/custom:");
+        ((YamlSequenceNode)agent.Children["volumes"]).Children.Select(v => v.ToString())
+            .Should().Contain("./skills/reviewer/code-review:/home/claude/.claude/skills/code-review:ro");
+    }
+
+    [Fact]
+    public void Values_with_a_dollar_are_escaped_for_compose()
+    {
+        var manifest = ManifestLoader.Parse("""{ "agents": { "a": { "env": { "PRICE": "$5" }, "prompt": "cost is $HOME" } } }""", "m.json", Path.GetTempPath());
+        var compose = Compose(ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new ComposeSettings()));
+
+        Map(compose, "services", "a-agent", "environment").Children["PRICE"].ToString().Should().Be("$$5");
+        ((YamlSequenceNode)Map(compose, "services", "a-agent").Children["command"]).Children[1].ToString().Should().Be("cost is $$HOME");
+    }
+}
