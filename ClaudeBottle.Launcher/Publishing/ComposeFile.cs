@@ -30,6 +30,8 @@ public sealed class ComposeService
     public List<string>? SecurityOpt { get; set; }
     public SortedDictionary<string, string>? Environment { get; set; }
     public List<string>? Volumes { get; set; }
+    public List<string>? Tmpfs { get; set; }
+    public string? Restart { get; set; }
     public SortedDictionary<string, ComposeServiceNetwork>? Networks { get; set; }
     [YamlMember(Alias = "depends_on")]
     public SortedDictionary<string, ComposeDependency>? DependsOn { get; set; }

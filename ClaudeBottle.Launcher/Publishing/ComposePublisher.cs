@@ -52,7 +52,7 @@ public static class ComposePublisher
             var agent = Service(plan.Agent, plan, bottle);
             agent.Build = build;
             agent.DependsOn = new(StringComparer.Ordinal) { [plan.Proxy.Name] = new ComposeDependency { Condition = "service_healthy" } };
-            agent.Volumes = plan.Agent.Binds.Count == 0 ? null : [.. plan.Agent.Binds.Select(b => Volume(b, bottle, files))];
+            agent.Volumes = [.. plan.Agent.AnonymousVolumes, .. plan.Agent.Binds.Select(b => Volume(b, bottle, files))];
             compose.Services[plan.Agent.Name] = agent;
             foreach (var secret in bottle.Environment.Where(e => e.IsSecret))
                 variables.Add(secret.SourceVariable!);
@@ -112,6 +112,8 @@ public static class ComposePublisher
         SecurityOpt = spec.NoNewPrivileges ? ["no-new-privileges:true"] : null,
         Environment = spec.Environment.Count == 0 ? null : new(spec.Environment.ToDictionary(e => e.Key, e => EnvValue(e, bottle)), StringComparer.Ordinal),
         Volumes = spec.Binds.Count == 0 ? null : [.. spec.Binds.Select(b => $"{b.Source}:{b.Target}:{(b.ReadOnly ? "ro" : "rw")}")],
+        Tmpfs = spec.Tmpfs.Count == 0 ? null : [.. spec.Tmpfs.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}:{t.Value}")],
+        Restart = spec.RestartUnlessStopped ? "unless-stopped" : null,
         Networks = ServiceNetworks(spec, plan),
         Healthcheck = spec.Health is { } h ? new ComposeHealthcheck
         {

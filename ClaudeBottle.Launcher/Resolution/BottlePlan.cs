@@ -39,6 +39,8 @@ public sealed record BottlePlan(
             NetworkAliases = [AgentLayout.ProxyHost],
             User = PipelockImage.User,
             ReadOnlyRootFilesystem = true,
+            // A crashed proxy comes back by itself; one stopped on purpose stays stopped.
+            RestartUnlessStopped = true,
             Binds = [new BindMount(settings.PipelockConfigFile, PipelockImage.ConfigPath, ReadOnly: true)],
             Health = new HealthProbe(["/pipelock", "healthcheck", "--addr", $"127.0.0.1:{AgentLayout.ProxyPort}"],
                 Interval: TimeSpan.FromSeconds(1), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
@@ -58,6 +60,10 @@ public sealed record BottlePlan(
             Labels = labels("agent"),
             Network = internalNetwork.Name,
             Binds = binds,
+            // Nothing outside the home directory, the workspace and /tmp is writable: the image cannot be altered.
+            ReadOnlyRootFilesystem = true,
+            AnonymousVolumes = [AgentLayout.Home],
+            Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=1g" },
             Cpus = bottle.Limits.Cpus,
             MemoryBytes = bottle.Limits.MemoryBytes,
             Pids = bottle.Limits.Pids,

@@ -108,6 +108,8 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             SecurityOpt = spec.NoNewPrivileges ? ["no-new-privileges:true"] : [],
             Binds = spec.Binds.Select(b => $"{b.Source}:{b.Target}:{(b.ReadOnly ? "ro" : "rw")}").ToList(),
             Tmpfs = new Dictionary<string, string>(spec.Tmpfs),
+            Mounts = [.. spec.AnonymousVolumes.Select(target => new Mount { Type = "volume", Target = target })],
+            RestartPolicy = new RestartPolicy { Name = spec.RestartUnlessStopped ? RestartPolicyKind.UnlessStopped : RestartPolicyKind.No },
             NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
             Memory = spec.MemoryBytes ?? 0,
             PidsLimit = spec.Pids,

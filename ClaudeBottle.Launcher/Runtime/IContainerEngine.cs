@@ -76,6 +76,13 @@ public sealed record ContainerSpec
     public bool NoNewPrivileges { get; init; } = true;
     public IReadOnlyList<BindMount> Binds { get; init; } = [];
     public IReadOnlyDictionary<string, string> Tmpfs { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// Writable paths backed by a volume of the container's own: filled from the image at first mount, removed with
+    /// the container.
+    /// </summary>
+    public IReadOnlyList<string> AnonymousVolumes { get; init; } = [];
+    /// <summary>Whether the engine restarts the container when it dies unasked (not after a stop).</summary>
+    public bool RestartUnlessStopped { get; init; }
     public double? Cpus { get; init; }
     public long? MemoryBytes { get; init; }
     public long? Pids { get; init; }
