@@ -161,12 +161,7 @@ internal sealed class BottleOrchestrator(
         if (!_sessions.TryGetValue(bottle.Name, out var session) || session.Instance?.ProxyId is not { } proxy || session.Watch is null)
             return "the bottle is not running";
         if (running)
-        {
-            var since = DateTimeOffset.UtcNow;
-            await engine.StartContainerAsync(proxy, ct);
-            await PublishAsync(bottle.Proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true);
-            _ = FollowAsync(bottle.Proxy, proxy, since, session.Watch.Token);
-        }
+            await engine.StartContainerAsync(proxy, ct); // Its follower sees it run again and says so.
         else
         {
             await engine.StopContainerAsync(proxy, _runner.StopGrace, ct);
@@ -298,32 +293,68 @@ internal sealed class BottleOrchestrator(
     private async Task FollowAsync(IResource resource, string containerId, DateTimeOffset? since, CancellationToken ct)
     {
         var log = loggers.GetLogger(resource);
+        // A headless agent's output is Claude's stream-json: shown as readable lines.
+        var render = resource is BottleAgentResource { Parent.Bottle.IsHeadless: true };
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var line in engine.FollowLogsAsync(containerId, since, ct))
+                {
+                    var texts = render && !line.IsError ? ClaudeStreamRenderer.Render(line.Text) : [line.Text];
+                    foreach (var text in texts)
+                        log.Log(line.IsError ? LogLevel.Error : LogLevel.Information, 0, text, null, static (t, _) => t);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning("Log stream ended: {Reason}", e.Message);
+            }
+            if (ct.IsCancellationRequested || resource is not BottleProxyResource proxy)
+                return;
+            // The proxy stopped while its bottle lives on (a Stop command, or a crash): the agent is cut off until it is
+            // back, which the engine does by itself after a crash, and the Start command after a stop.
+            since = DateTimeOffset.UtcNow;
+            if (!await WaitForProxyAsync(proxy, containerId, ct))
+                return;
+        }
+    }
+
+    /// <summary>Publishes the stopped proxy's state and waits until it runs again; false when it is gone for good.</summary>
+    private async Task<bool> WaitForProxyAsync(BottleProxyResource proxy, string containerId, CancellationToken ct)
+    {
+        var published = false;
         try
         {
-            // A headless agent's output is Claude's stream-json: shown as readable lines.
-            var render = resource is BottleAgentResource { Parent.Bottle.IsHeadless: true };
-            await foreach (var line in engine.FollowLogsAsync(containerId, since, ct))
+            while (true)
             {
-                var texts = render && !line.IsError ? ClaudeStreamRenderer.Render(line.Text) : [line.Text];
-                foreach (var text in texts)
-                    log.Log(line.IsError ? LogLevel.Error : LogLevel.Information, 0, text, null, static (t, _) => t);
+                var state = await engine.InspectContainerAsync(containerId, ct);
+                if (state is null)
+                    return false;
+                if (state.Running)
+                {
+                    loggers.GetLogger(proxy).LogWarning("The proxy is running again");
+                    await PublishAsync(proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true);
+                    return true;
+                }
+                if (!published)
+                {
+                    loggers.GetLogger(proxy).LogWarning("The proxy stopped (exit code {Code}); the agent has no way out until it runs again", state.ExitCode);
+                    await PublishAsync(proxy, KnownResourceStates.Exited, state.ExitCode == 0 ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Error,
+                        exitCode: state.ExitCode, stopped: true);
+                    published = true;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return;
+            return false;
         }
-        catch (Exception e)
-        {
-            log.LogWarning("Log stream ended: {Reason}", e.Message);
-        }
-        if (ct.IsCancellationRequested || resource is not BottleProxyResource proxy)
-            return;
-        // The proxy stopped while its bottle lives on (a Stop command, or a crash): the agent is cut off until it is back.
-        var state = await engine.InspectContainerAsync(containerId, CancellationToken.None);
-        if (state is { Running: false })
-            await PublishAsync(proxy, KnownResourceStates.Exited, state.ExitCode == 0 ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Error,
-                exitCode: state.ExitCode, stopped: true);
     }
 
     private async Task FailAsync(BottleResource bottle, string reason)
