@@ -51,6 +51,10 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             await WaitHealthyAsync(instance.ProxyId, ct);
             progress.ProxyHealthy();
 
+            step = "checking the bottle's isolation";
+            progress.Step(step);
+            await ProbeAsync(plan, instance, ct);
+
             step = "creating the agent";
             progress.Step(step);
             instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
@@ -66,6 +70,36 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             if (e is OperationCanceledException && ct.IsCancellationRequested)
                 throw;
             throw new BottleStartException(name, step, Describe(e), e);
+        }
+    }
+
+    /// <summary>
+    /// Runs <see cref="IsolationProbe"/> on the agent's network: the proxy must answer, and neither network's host
+    /// address may. Throws with the probe's findings otherwise.
+    /// </summary>
+    private async Task ProbeAsync(BottlePlan plan, BottleInstance instance, CancellationToken ct)
+    {
+        var forbidden = new List<string>();
+        foreach (var network in new[] { instance.InternalNetworkId!, instance.EgressNetworkId! })
+            if (await engine.NetworkGatewayAsync(network, ct) is { } gateway)
+                forbidden.Add(gateway);
+        var probe = await engine.CreateContainerAsync(IsolationProbe.Spec(plan.Agent, forbidden, AgentLayout.ProxyHost, AgentLayout.ProxyPort), ct);
+        try
+        {
+            await engine.StartContainerAsync(probe, ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var code = await engine.WaitContainerAsync(probe, timeout.Token);
+            var output = new List<string>();
+            await foreach (var line in engine.FollowLogsAsync(probe, null, ct))
+                output.Add(line.Text);
+            if (code != 0)
+                throw new InvalidOperationException(
+                    $"the isolation probe failed, so the agent was not started: {string.Join("; ", output.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal) || l.Contains("not found", StringComparison.Ordinal)).DefaultIfEmpty($"exit code {code}"))}");
+        }
+        finally
+        {
+            await engine.RemoveContainerAsync(probe, CancellationToken.None);
         }
     }
 

@@ -97,6 +97,12 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         }
     }
 
+    public async Task<string?> NetworkGatewayAsync(string id, CancellationToken ct)
+    {
+        var network = await client.Networks.InspectNetworkAsync(id, ct);
+        return network.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g));
+    }
+
     public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
     {
         var host = new HostConfig

@@ -20,6 +20,9 @@ public interface IContainerEngine
 
     Task RemoveNetworkAsync(string id, CancellationToken ct);
 
+    /// <summary>The network's gateway address (the host's side of a bridge), or null when it has none.</summary>
+    Task<string?> NetworkGatewayAsync(string id, CancellationToken ct);
+
     Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct);
 
     /// <summary>Attaches a created container to a further network (engines before API 1.44 take one at create).</summary>

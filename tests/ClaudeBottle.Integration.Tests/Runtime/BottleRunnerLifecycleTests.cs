@@ -22,11 +22,36 @@ public sealed class BottleRunnerLifecycleTests
         var error = await Assert.ThrowsAsync<BottleStartException>(() =>
             runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
 
-        error.Step.Should().Be("creating the agent");
+        // The probe runs with the agent's own settings, so it is the first container the engine refuses.
+        error.Step.Should().Be("checking the bottle's isolation");
         error.Reason.Should().Contain("the engine answered");
         progress.Events.Should().Contain("proxy-healthy", "the failure came after the proxy was up");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
         Directory.Exists(Bottles.StateDirectory(lease, bottle)).Should().BeFalse();
+    }
+
+    [SkippableFact]
+    public async Task If_the_isolation_probe_finds_a_way_out_the_agent_is_never_created()
+    {
+        await TestEngine.RequireAsync();
+        var (bottle, proxyImage, agentImage) = await Bottles.ResolveAsync("leaky");
+        var root = Directory.CreateTempSubdirectory("claude-bottle-runs-").FullName;
+        using var lease = InstanceLease.Acquire(root);
+        using var engine = new DockerContainerEngine();
+        var runner = new BottleRunner(engine, NullLogger.Instance);
+        // A broken plan: the agent's network is an ordinary bridge, so the host answers at its gateway.
+        var plan = Bottles.Plan(bottle, lease, proxyImage, agentImage) is var p
+            ? p with { InternalNetwork = p.InternalNetwork with { Internal = false, DriverOptions = new Dictionary<string, string>() } }
+            : null!;
+        var progress = new RecordingProgress();
+
+        var error = await Assert.ThrowsAsync<BottleStartException>(() =>
+            runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
+
+        error.Step.Should().Be("checking the bottle's isolation");
+        error.Reason.Should().Contain("the agent was not started").And.Contain("answered: the bottle reaches it directly");
+        progress.Events.Should().NotContain("agent-started");
+        (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
     }
 
     [SkippableFact]

@@ -1,0 +1,52 @@
+using System.Text;
+
+namespace ClaudeBottle.Launcher.Runtime;
+
+/// <summary>
+/// The fail-closed check made before an agent's command runs: a throwaway container from the agent's own image,
+/// on the agent's network, with the agent's user, checks that the proxy answers and that nothing else does (no host
+/// address, no way out). Any failure stops the bottle; the agent is never created.
+/// </summary>
+public static class IsolationProbe
+{
+    /// <summary>The probe is a bash script: agent images must provide bash.</summary>
+    public static ContainerSpec Spec(ContainerSpec agent, IReadOnlyList<string> forbidden, string proxyHost, int proxyPort) => agent with
+    {
+        Name = agent.Name + "-probe",
+        Entrypoint = ["bash", "-c"],
+        Command = [Script(forbidden, proxyHost, proxyPort)],
+        Environment = [],
+        Binds = [],
+        AnonymousVolumes = [],
+        Tty = false,
+        Labels = new Dictionary<string, string>(agent.Labels) { [BottleLabels.Role] = "probe" },
+    };
+
+    /// <summary>Prints one FAIL line per broken promise, then PROBE OK or PROBE FAILED; exits non-zero on failure.</summary>
+    public static string Script(IReadOnlyList<string> forbidden, string proxyHost, int proxyPort)
+    {
+        var script = new StringBuilder("""
+            fail=0
+            reach() { # a connection, or a refusal, means packets got there and back
+              out=$(timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>&1) && return 0
+              case "$out" in *refused*) return 0;; esac
+              return 1
+            }
+
+            """);
+        script.Append($$"""
+            if ! timeout 5 bash -c 'exec 3<>/dev/tcp/{{proxyHost}}/{{proxyPort}} && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' | grep -q ' 200 '; then
+              echo "FAIL the proxy ({{proxyHost}}:{{proxyPort}}) does not answer /health"; fail=1
+            fi
+
+            """);
+        foreach (var address in forbidden)
+            script.Append($"( if reach {address} 9; then echo \"FAIL {address} answered: the bottle reaches it directly\"; exit 1; fi ) &\n");
+        // The addresses are tried at once: each unreachable one costs its full timeout.
+        script.Append("""
+            for job in $(jobs -p); do wait $job || fail=1; done
+            if [ $fail = 0 ]; then echo "PROBE OK"; else echo "PROBE FAILED"; exit 1; fi
+            """);
+        return script.ToString();
+    }
+}
