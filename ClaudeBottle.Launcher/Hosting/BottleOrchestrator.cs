@@ -232,6 +232,8 @@ internal sealed class BottleOrchestrator(
                 return _lease;
             var info = await engine.GetInfoAsync(ct);
             logger.LogInformation("Container engine {Version} (API {Api}, {Os})", info.Version, info.ApiVersion, info.OperatingSystem);
+            if (EngineAdvisories.DnsLeak(info.Version) is { } advisory)
+                logger.LogWarning("{Advisory}", advisory);
             var lease = InstanceLease.Acquire(options.StateRoot);
             await new Reaper(engine, logger).ReapAsync(lease, ct);
             return _lease = lease;

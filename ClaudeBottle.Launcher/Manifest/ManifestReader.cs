@@ -17,6 +17,7 @@ internal sealed class ManifestReader
     private static readonly string[] AgentKeys = ["bottle", "skills", "env", "prompt", "workspace", "permissionMode"];
 
     public const double MaxCpus = 512;
+    public const int MaxAgents = 200;
     public const long MaxPids = 4_194_304;
 
     private readonly string _file;
@@ -71,6 +72,11 @@ internal sealed class ManifestReader
                         agentElements.Add(entry);
                     if (agentElements.Count == 0 && _errors.Count == before)
                         Error(path, "no agents are defined; add one, e.g. \"agents\": { \"solo\": {} }");
+                    if (agentElements.Count > MaxAgents)
+                    {
+                        Error(path, $"defines {agentElements.Count} agents; one app host runs at most {MaxAgents} (each is two containers and two networks)");
+                        agentElements.Clear();
+                    }
                     break;
             }
         }
