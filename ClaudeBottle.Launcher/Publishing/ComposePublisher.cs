@@ -152,10 +152,13 @@ public static class ComposePublisher
         new(labels.Where(l => l.Key is BottleLabels.Project or BottleLabels.Bottle or BottleLabels.Role).ToDictionary(), StringComparer.Ordinal);
 
     /// <summary>A secret becomes a reference filled from .env; a literal is escaped so compose does not interpolate it.</summary>
-    private static string EnvValue(KeyValuePair<string, string> variable, ResolvedBottle bottle) =>
-        bottle.Environment.FirstOrDefault(e => e.Name == variable.Key) is { IsSecret: true } secret
+    private static string EnvValue(KeyValuePair<string, string> variable, ResolvedBottle bottle)
+    {
+        var name = variable.Key.StartsWith(BottlePlan.SecretPrefix, StringComparison.Ordinal) ? variable.Key[BottlePlan.SecretPrefix.Length..] : variable.Key;
+        return bottle.Environment.FirstOrDefault(e => e.Name == name) is { IsSecret: true } secret
             ? "${" + secret.SourceVariable + "}"
             : Escape(variable.Value);
+    }
 
     /// <summary>Skills travel with the deployment; host files (ssh keys, the workspace) stay where they are.</summary>
     private static string Volume(BindMount bind, ResolvedBottle bottle, SortedDictionary<string, byte[]> files)

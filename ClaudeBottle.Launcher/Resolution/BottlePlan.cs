@@ -22,6 +22,9 @@ public sealed record BottlePlan(
     public static readonly IReadOnlyDictionary<string, string> NoHostAddress =
         new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" };
 
+    /// <summary>Names the proxy's copies of the bottle's secrets: <c>CLAUDE_BOTTLE_SECRET_GITHUB_TOKEN</c>.</summary>
+    public const string SecretPrefix = "CLAUDE_BOTTLE_SECRET_";
+
     public static BottlePlan Create(ResolvedBottle bottle, BottlePlanSettings settings)
     {
         var prefix = $"{settings.NamePrefix}{bottle.Name}";
@@ -42,6 +45,9 @@ public sealed record BottlePlan(
             // A crashed proxy comes back by itself; one stopped on purpose stays stopped.
             RestartUnlessStopped = true,
             Binds = [new BindMount(settings.PipelockConfigFile, PipelockImage.ConfigPath, ReadOnly: true)],
+            // pipelock's DLP scans its own environment for secret values (dlp.scan_env): given the bottle's secrets,
+            // it blocks an agent that puts one in a URL. No file holds them.
+            Environment = [.. bottle.Environment.Where(e => e.IsSecret).Select(e => new KeyValuePair<string, string>($"{SecretPrefix}{e.Name}", e.Value))],
             Health = new HealthProbe(["/pipelock", "healthcheck", "--addr", $"127.0.0.1:{AgentLayout.ProxyPort}"],
                 Interval: TimeSpan.FromSeconds(1), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
         };

@@ -80,6 +80,16 @@ internal static class ProxyServer
             {
                 ["method"] = method, ["target"] = target, ["client_ip"] = clientIp, ["agent"] = config.Agent,
             };
+            if (StandInConfig.EnvironmentSecrets.FirstOrDefault(secret => Uri.UnescapeDataString(target).Contains(secret, StringComparison.Ordinal)) is not null)
+            {
+                // As pipelock does: a URL that carried a secret is logged as its scheme and host only.
+                fields["target"] = method == "CONNECT" ? host : $"http://{host}";
+                fields["scanner"] = "dlp";
+                fields["reason"] = "environment variable leak detected";
+                Log.Event("warn", "blocked", fields);
+                await RespondAsync(downstream, 403, method == "CONNECT" ? "CONNECT blocked: DLP match: environment variable leak detected" : "blocked: DLP match: environment variable leak detected");
+                return;
+            }
             if (!config.Allows(host))
             {
                 fields["scanner"] = "allowlist";

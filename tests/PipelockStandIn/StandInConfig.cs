@@ -21,6 +21,17 @@ internal sealed record StandInConfig(string Mode, IReadOnlyList<string> Allowlis
             Agent: Scalar(root, "default_agent_identity") ?? "anonymous");
     }
 
+    /// <summary>
+    /// pipelock's dlp.scan_env: values of its own environment of 16+ characters and some entropy are secrets that must
+    /// not leave in a URL.
+    /// </summary>
+    public static IReadOnlyList<string> EnvironmentSecrets { get; } = System.Environment.GetEnvironmentVariables().Values.Cast<string>()
+        .Where(v => v.Length >= 16 && Entropy(v) > 3.0 && !v.Contains('/'))
+        .ToList();
+
+    private static double Entropy(string value) =>
+        -value.GroupBy(c => c).Sum(g => (double)g.Count() / value.Length * Math.Log2((double)g.Count() / value.Length));
+
     /// <summary>pipelock enforces the allowlist only in strict mode; '*.d' matches d and its subdomains.</summary>
     public bool Allows(string host)
     {

@@ -58,6 +58,7 @@ public sealed class ComposePublisherTests
         environment.Children["GITHUB_TOKEN"].ToString().Should().Be("${GITHUB_TOKEN}");
         environment.Children["CLAUDE_CODE_OAUTH_TOKEN"].ToString().Should().Be("${CLAUDE_BOTTLE_OAUTH_TOKEN}");
         environment.Children["GIT_AUTHOR_NAME"].ToString().Should().Be("bottle");
+        Map(Compose(files), "services", "reviewer-proxy", "environment").Children["CLAUDE_BOTTLE_SECRET_GITHUB_TOKEN"].ToString().Should().Be("${GITHUB_TOKEN}");
         Encoding.UTF8.GetString(files[".env.example"]).Should().Contain("CLAUDE_BOTTLE_OAUTH_TOKEN=\n")
             .And.Contain("GITHUB_TOKEN=\n").And.Contain("COMPOSE_PROJECT_NAME=claude-bottle\n");
         files.Values.Select(Encoding.UTF8.GetString).Should().NotContain(c => c.Contains("(published as a reference)"));

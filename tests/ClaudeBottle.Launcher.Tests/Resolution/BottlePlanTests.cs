@@ -66,4 +66,16 @@ public sealed class BottlePlanTests
         plan.Agent.Binds.Should().Contain(new BindMount("/etc/corp/ca.pem", AgentLayout.ExtraCaCertificates, ReadOnly: true));
         plan.Agent.Environment.Should().Contain(new KeyValuePair<string, string>("NODE_EXTRA_CA_CERTS", AgentLayout.ExtraCaCertificates));
     }
+
+    [Fact]
+    public void The_proxy_holds_the_bottles_secrets_for_its_dlp_and_nothing_else()
+    {
+        var manifest = ManifestLoader.Parse("""{ "bottles": { "default": { "env": { "TOKEN": "${T}", "PLAIN": "visible" } } }, "agents": { "a": {} } }""",
+            "m.json", Path.GetTempPath());
+        var bottle = BottleResolver.Resolve(manifest, name => name == "T" ? "s3cr3t-value-long-enough" : null).Single();
+
+        var proxy = BottlePlan.Create(bottle, Settings).Proxy.Environment;
+
+        proxy.Should().Equal(new KeyValuePair<string, string>("CLAUDE_BOTTLE_SECRET_TOKEN", "s3cr3t-value-long-enough"));
+    }
 }
