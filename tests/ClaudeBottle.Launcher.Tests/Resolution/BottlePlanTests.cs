@@ -76,6 +76,6 @@ public sealed class BottlePlanTests
 
         var proxy = BottlePlan.Create(bottle, Settings).Proxy.Environment;
 
-        proxy.Should().Equal(new KeyValuePair<string, string>("CLAUDE_BOTTLE_SECRET_TOKEN", "s3cr3t-value-long-enough"));
+        proxy.Should().ContainSingle().Which.Should().Be(new KeyValuePair<string, string>("CLAUDE_BOTTLE_SECRET_TOKEN", "s3cr3t-value-long-enough"));
     }
 }
