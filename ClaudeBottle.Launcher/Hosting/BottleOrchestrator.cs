@@ -235,7 +235,15 @@ internal sealed class BottleOrchestrator(
             if (EngineAdvisories.DnsLeak(info.Version) is { } advisory)
                 logger.LogWarning("{Advisory}", advisory);
             var lease = InstanceLease.Acquire(options.StateRoot);
-            await new Reaper(engine, logger).ReapAsync(lease, ct);
+            try
+            {
+                await new Reaper(engine, logger).ReapAsync(lease, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Leftovers of another run are no reason to refuse this one.
+                logger.LogWarning("Could not look for leftovers of earlier runs: {Reason}", e.Message);
+            }
             return _lease = lease;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -182,6 +182,10 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         catch (DockerContainerNotFoundException)
         {
         }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict && e.ResponseBody?.Contains("already in progress") == true)
+        {
+            // Someone else is removing it: the outcome is the same.
+        }
     }
 
     public async Task<long> WaitContainerAsync(string id, CancellationToken ct) =>

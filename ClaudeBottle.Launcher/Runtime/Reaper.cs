@@ -22,21 +22,34 @@ public sealed class Reaper(IContainerEngine engine, ILogger logger)
         var removed = new List<LabelledObject>();
         foreach (var run in dead)
         {
-            // Containers first: a network cannot be removed while anything is attached to it.
-            foreach (var container in run.Where(o => o.Kind == LabelledKind.Container))
+            // Containers first: a network cannot be removed while anything is attached to it. Best effort: another
+            // app host starting at the same moment may be removing the same leftovers.
+            foreach (var item in run.OrderBy(o => o.Kind == LabelledKind.Container ? 0 : 1))
             {
-                await engine.RemoveContainerAsync(container.Id, ct);
-                removed.Add(container);
-            }
-            foreach (var network in run.Where(o => o.Kind == LabelledKind.Network))
-            {
-                await engine.RemoveNetworkAsync(network.Id, ct);
-                removed.Add(network);
+                try
+                {
+                    if (item.Kind == LabelledKind.Container) await engine.RemoveContainerAsync(item.Id, ct);
+                    else await engine.RemoveNetworkAsync(item.Id, ct);
+                    removed.Add(item);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("Could not remove {Name}, left by app host run {Instance}: {Reason}", item.Name, run.Key, e.Message);
+                }
             }
             if (LeaseOf(run) is { } lease)
-                InstanceLease.RemoveState(lease);
-            logger.LogWarning("Removed {Count} objects left by app host run {Instance}, which ended without cleaning up: {Names}",
-                run.Count(), run.Key, string.Join(", ", run.Select(o => o.Name)));
+            {
+                try
+                {
+                    InstanceLease.RemoveState(lease);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    logger.LogWarning("Could not remove the state of app host run {Instance}: {Reason}", run.Key, e.Message);
+                }
+            }
+            logger.LogWarning("Removed objects left by app host run {Instance}, which ended without cleaning up: {Names}",
+                run.Key, string.Join(", ", run.Select(o => o.Name)));
         }
         return new Result(removed);
     }
