@@ -1,0 +1,88 @@
+using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClaudeBottle.Launcher.Tests.Runtime;
+
+/// <summary>The runner's sequencing and rollback, against an in-memory engine; the real engine is in the integration tests.</summary>
+public sealed class BottleRunnerTests
+{
+    private sealed class Progress : IBottleProgress
+    {
+        public List<string> Events { get; } = [];
+        public void Step(string message) => Events.Add(message);
+        public void ProxyCreated(string containerId) => Events.Add("proxy-created");
+        public void ProxyHealthy() => Events.Add("proxy-healthy");
+        public void AgentStarted(string containerId) => Events.Add("agent-started");
+    }
+
+    private static (BottlePlan Plan, string State) Plan(TempDirectory dir)
+    {
+        var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "a": {} } }""", "m.json", dir.Path), _ => null).Single();
+        var state = Path.Join(dir.Path, "state");
+        return (BottlePlan.Create(bottle, new BottlePlanSettings("run", Path.Join(dir.Path, "run.lock"), "cb-run-", "proxy:1", "agent:1",
+            BottleRunner.ConfigFile(state))), state);
+    }
+
+    [Theory]
+    [InlineData(nameof(IContainerEngine.CreateNetworkAsync))]
+    [InlineData(nameof(IContainerEngine.ConnectNetworkAsync))]
+    [InlineData(nameof(IContainerEngine.StartContainerAsync))]
+    public async Task A_failure_at_any_step_leaves_nothing_and_names_the_step(string failingStep)
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir);
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, Failures = { [failingStep] = new InvalidOperationException("boom") } };
+
+        var error = await Assert.ThrowsAsync<BottleStartException>(() =>
+            new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, new Progress(), CancellationToken.None));
+
+        error.Reason.Should().Be("boom");
+        engine.Containers.Should().BeEmpty();
+        engine.Networks.Should().BeEmpty();
+        Directory.Exists(state).Should().BeFalse("the generated config goes too");
+    }
+
+    [Fact]
+    public async Task A_start_creates_networks_then_a_healthy_proxy_then_the_agent()
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir);
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" } };
+        var progress = new Progress();
+
+        var instance = await new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, progress, CancellationToken.None);
+
+        progress.Events.Should().ContainInOrder("creating the bottle's networks", "proxy-created", "proxy-healthy", "checking the bottle's isolation", "agent-started");
+        engine.Networks.Values.Select(n => n.Name).Should().BeEquivalentTo("cb-run-a-internal", "cb-run-a-egress");
+        engine.Containers.Values.Select(c => c.Name).Should().BeEquivalentTo(new[] { "cb-run-a-proxy", "cb-run-a-agent" }, "the probe is removed once done");
+        File.ReadAllText(BottleRunner.ConfigFile(state)).Should().Contain("mode: strict");
+
+        await new BottleRunner(engine, NullLogger.Instance).RemoveAsync(instance, CancellationToken.None);
+        engine.Containers.Should().BeEmpty();
+        engine.Networks.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_reaper_keeps_going_when_one_removal_fails()
+    {
+        using var dir = new TempDirectory();
+        var engine = new FakeEngine();
+        var deadLock = Path.Join(dir.Path, "dead.lock");
+        var labels = new Dictionary<string, string>
+        {
+            [BottleLabels.Project] = BottleLabels.ProjectValue, [BottleLabels.Instance] = "dead", [BottleLabels.Lease] = deadLock,
+            [BottleLabels.Host] = Environment.MachineName, [BottleLabels.Bottle] = "a", [BottleLabels.Role] = "agent",
+        };
+        await engine.CreateContainerAsync(new ContainerSpec { Name = "left-1", Image = "x", Labels = labels, Network = "n" }, CancellationToken.None);
+        await engine.CreateNetworkAsync(new NetworkSpec("left-net", true, labels, new Dictionary<string, string>()), CancellationToken.None);
+        engine.Failures[nameof(IContainerEngine.RemoveContainerAsync)] = new InvalidOperationException("removal already in progress");
+        using var current = InstanceLease.Acquire(dir.Path);
+
+        var result = await new Reaper(engine, NullLogger.Instance).ReapAsync(current, CancellationToken.None);
+
+        result.Removed.Select(o => o.Name).Should().Equal("left-net");
+        engine.Networks.Should().BeEmpty();
+    }
+}

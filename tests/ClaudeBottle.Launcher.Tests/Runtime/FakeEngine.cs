@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using ClaudeBottle.Launcher.Runtime;
+
+namespace ClaudeBottle.Launcher.Tests.Runtime;
+
+/// <summary>
+/// An in-memory engine: it keeps the objects it was asked to create, so tests check what exists afterwards. A step
+/// can be made to fail by name.
+/// </summary>
+internal sealed class FakeEngine : IContainerEngine
+{
+    public Dictionary<string, NetworkSpec> Networks { get; } = [];
+    public Dictionary<string, ContainerSpec> Containers { get; } = [];
+    public HashSet<string> Running { get; } = [];
+    public HashSet<string> Images { get; } = [];
+    public Dictionary<string, Exception> Failures { get; } = [];
+    public Dictionary<string, long> ExitCodes { get; } = [];
+    private int _next;
+
+    private void Step([CallerMemberName] string name = "")
+    {
+        if (Failures.TryGetValue(name, out var failure))
+            throw failure;
+    }
+
+    public Task<EngineInfo> GetInfoAsync(CancellationToken ct) => Task.FromResult(new EngineInfo("28.0.0", "1.48", "linux"));
+    public Task<bool> ImageExistsAsync(string reference, CancellationToken ct) => Task.FromResult(Images.Contains(reference));
+    public Task PullImageAsync(string reference, Action<string> progress, CancellationToken ct) { Step(); Images.Add(reference); return Task.CompletedTask; }
+    public Task BuildImageAsync(ImageBuild build, Stream context, Action<string> progress, CancellationToken ct) { Step(); Images.Add(build.Tag); return Task.CompletedTask; }
+
+    public Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
+    {
+        Step();
+        var id = $"net{_next++}";
+        Networks[id] = spec;
+        return Task.FromResult(id);
+    }
+
+    public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.Remove(id); return Task.CompletedTask; }
+    public Task<string?> NetworkGatewayAsync(string id, CancellationToken ct) => Task.FromResult<string?>("10.99.0.1");
+
+    public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
+    {
+        Step();
+        var id = $"ctr{_next++}";
+        Containers[id] = spec;
+        return Task.FromResult(id);
+    }
+
+    public Task ConnectNetworkAsync(string networkId, string containerId, IReadOnlyList<string> aliases, CancellationToken ct) { Step(); return Task.CompletedTask; }
+    public Task StartContainerAsync(string id, CancellationToken ct) { Step(); Running.Add(id); return Task.CompletedTask; }
+    public Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct) { Running.Remove(id); return Task.CompletedTask; }
+    public Task RemoveContainerAsync(string id, CancellationToken ct) { Step(); Containers.Remove(id); Running.Remove(id); return Task.CompletedTask; }
+
+    public Task<long> WaitContainerAsync(string id, CancellationToken ct)
+    {
+        Running.Remove(id);
+        return Task.FromResult(ExitCodes.GetValueOrDefault(Containers[id].Labels.GetValueOrDefault(BottleLabels.Role) ?? ""));
+    }
+
+    public Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct) =>
+        Task.FromResult<ContainerState?>(Containers.ContainsKey(id) ? new ContainerState(Running.Contains(id), 0, HealthState.Healthy, "running", null) : null);
+
+    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Yield();
+        yield return new LogLine("PROBE OK", false);
+    }
+
+    public Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)
+    {
+        var (key, value) = label.Split('=', 2) is [var k, var v] ? (k, v) : (label, null);
+        bool Match(IReadOnlyDictionary<string, string> labels) => labels.TryGetValue(key, out var actual) && (value is null || actual == value);
+        return Task.FromResult<IReadOnlyList<LabelledObject>>(
+        [
+            .. Containers.Where(c => Match(c.Value.Labels)).Select(c => new LabelledObject(LabelledKind.Container, c.Key, c.Value.Name, c.Value.Labels)),
+            .. Networks.Where(n => Match(n.Value.Labels)).Select(n => new LabelledObject(LabelledKind.Network, n.Key, n.Value.Name, n.Value.Labels)),
+        ]);
+    }
+}
