@@ -57,6 +57,16 @@ public static class ClaudeBottleApp
             BaseImage = builder.Configuration[AgentBaseImageKey] is { Length: > 0 } baseImage ? baseImage : AgentImageBuilder.DefaultBaseImage,
             ExtraCaCertificatesFile = builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } ca ? Path.GetFullPath(ca) : null,
         };
+        var addressPool = builder.Configuration[BottleRunner.AddressPoolKey] is { Length: > 0 } pool ? pool : SubnetAllocator.DefaultPool;
+        try
+        {
+            SubnetAllocator.Parse(addressPool);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"{BottleRunner.AddressPoolKey}: {e.Message}");
+            return 1;
+        }
         var pipelockImage = builder.Configuration[PipelockImage.ConfigurationKey] is { Length: > 0 } mirror ? mirror : PipelockImage.Reference;
         var prebuiltAgentImage = builder.Configuration[AgentImageKey] is { Length: > 0 } agent ? agent : null;
 
@@ -107,6 +117,7 @@ public static class ClaudeBottleApp
         builder.AddClaudeBottles(bottles, new ClaudeBottleOptions
         {
             AutoApprove = approved,
+            AddressPool = addressPool,
             AttachAgent = options.Attach ? options.Agents[0] : null,
             StartAgents = options.Agents,
             ManifestDirectory = manifest.Directory,

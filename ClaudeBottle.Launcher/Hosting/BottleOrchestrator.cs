@@ -23,7 +23,7 @@ internal sealed class BottleOrchestrator(
     ClaudeBottleOptions options,
     ILogger<BottleOrchestrator> logger) : IHostedService, IAsyncDisposable
 {
-    private readonly BottleRunner _runner = new(engine, logger);
+    private readonly BottleRunner _runner = new(engine, logger) { Subnets = SubnetAllocator.Parse(options.AddressPool) };
     private readonly AgentImageBuilder _images = new(engine);
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();

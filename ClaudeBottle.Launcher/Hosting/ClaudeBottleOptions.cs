@@ -20,6 +20,9 @@ public sealed class ClaudeBottleOptions
     /// <summary>A ready standard agent image (a mirror) to use instead of building one; null to build.</summary>
     public string? PrebuiltAgentImage { get; init; }
 
+    /// <summary>The IPv4 pool bottle networks take their /28 subnets from.</summary>
+    public string AddressPool { get; init; } = Runtime.SubnetAllocator.DefaultPool;
+
     /// <summary>Where run state (leases, generated configs) lives; per user by default.</summary>
     public string? StateRoot { get; init; }
 

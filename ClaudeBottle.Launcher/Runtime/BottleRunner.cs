@@ -16,6 +16,12 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Where the bottle networks' subnets come from.</summary>
+    public SubnetAllocator Subnets { get; init; } = SubnetAllocator.Parse(SubnetAllocator.DefaultPool);
+
+    // Bottles of this process start concurrently; choosing subnets one at a time keeps them apart.
+    private static readonly SemaphoreSlim SubnetGate = new(1, 1);
+
     /// <summary>Writes the proxy config, then creates and starts everything in <paramref name="plan"/>.</summary>
     public async Task<BottleInstance> StartAsync(BottlePlan plan, string stateDirectory, IBottleProgress progress, CancellationToken ct)
     {
@@ -34,8 +40,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
             step = "creating the bottle's networks";
             progress.Step(step);
-            instance.InternalNetworkId = await engine.CreateNetworkAsync(plan.InternalNetwork, ct);
-            instance.EgressNetworkId = await engine.CreateNetworkAsync(plan.EgressNetwork, ct);
+            instance.InternalNetworkId = await CreateNetworkAsync(plan.InternalNetwork, ct);
+            instance.EgressNetworkId = await CreateNetworkAsync(plan.EgressNetwork, ct);
 
             step = "creating the pipelock proxy";
             progress.Step(step);
@@ -73,6 +79,39 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
     }
 
+    /// <summary>Creates a network on the next free subnet of the pool; another app host may take one at the same moment.</summary>
+    private async Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
+    {
+        await SubnetGate.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var subnet = Subnets.Next(await engine.ListSubnetsAsync(ct))
+                             ?? throw new InvalidOperationException(
+                                 $"no free /{SubnetAllocator.DefaultPrefixLength} subnet is left in the bottle address pool {Subnets.Pool} " +
+                                 $"({Subnets.Capacity} subnets, two per bottle, all in use); stop some bottles, or give a wider pool in " +
+                                 $"{AddressPoolKey}");
+                try
+                {
+                    // The gateway is named so that the engine reports it, and the isolation probe knows what to check.
+                    return await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString() }, ct);
+                }
+                catch (DockerApiException e) when (attempt < 5 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    // Taken by someone else between our look and our create: look again.
+                }
+            }
+        }
+        finally
+        {
+            SubnetGate.Release();
+        }
+    }
+
+    /// <summary>Configuration key for the pool bottle networks take their subnets from.</summary>
+    public const string AddressPoolKey = "ClaudeBottle:Network:AddressPool";
+
     /// <summary>
     /// Runs <see cref="IsolationProbe"/> on the agent's network: the proxy must answer, and neither network's host
     /// address may. Throws with the probe's findings otherwise.
@@ -81,8 +120,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     {
         var forbidden = new List<string>();
         foreach (var network in new[] { instance.InternalNetworkId!, instance.EgressNetworkId! })
-            if (await engine.NetworkGatewayAsync(network, ct) is { } gateway)
-                forbidden.Add(gateway);
+            forbidden.Add(await engine.NetworkGatewayAsync(network, ct)
+                          ?? throw new InvalidOperationException("the engine reports no gateway for a bottle network, so its isolation cannot be checked"));
         var probe = await engine.CreateContainerAsync(IsolationProbe.Spec(plan.Agent, forbidden, AgentLayout.ProxyHost, AgentLayout.ProxyPort), ct);
         try
         {

@@ -78,6 +78,7 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             Internal = spec.Internal,
             Labels = new Dictionary<string, string>(spec.Labels),
             Options = new Dictionary<string, string>(spec.DriverOptions),
+            IPAM = spec.Subnet is null ? null! : new IPAM { Config = [new IPAMConfig { Subnet = spec.Subnet, Gateway = spec.Gateway! }] },
         }, ct);
         return response.ID;
     }
@@ -96,6 +97,10 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         {
         }
     }
+
+    public async Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct) =>
+        [.. (await client.Networks.ListNetworksAsync(new NetworksListParameters(), ct))
+            .SelectMany(n => n.IPAM?.Config ?? []).Select(c => c.Subnet).Where(s => !string.IsNullOrEmpty(s))];
 
     public async Task<string?> NetworkGatewayAsync(string id, CancellationToken ct)
     {

@@ -20,6 +20,9 @@ public interface IContainerEngine
 
     Task RemoveNetworkAsync(string id, CancellationToken ct);
 
+    /// <summary>The subnets of every network on the engine, whoever made them.</summary>
+    Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct);
+
     /// <summary>The network's gateway address (the host's side of a bridge), or null when it has none.</summary>
     Task<string?> NetworkGatewayAsync(string id, CancellationToken ct);
 
@@ -55,7 +58,9 @@ public sealed record NetworkSpec(
     string Name,
     bool Internal,
     IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyDictionary<string, string> DriverOptions);
+    IReadOnlyDictionary<string, string> DriverOptions,
+    string? Subnet = null,
+    string? Gateway = null);
 
 public sealed record BindMount(string Source, string Target, bool ReadOnly);
 

@@ -63,7 +63,8 @@ public sealed class TestScope : IAsyncDisposable
     public async Task<string> GatewayAsync(string networkId)
     {
         var network = await Client.Networks.InspectNetworkAsync(networkId);
-        return network.IPAM.Config.Single().Gateway;
+        var gateway = network.IPAM.Config.Single().Gateway;
+        return string.IsNullOrEmpty(gateway) ? throw new InvalidOperationException($"network {networkId} reports no gateway") : gateway;
     }
 
     private async Task<string> CreateAsync(string name, string network, string script, string? alias, HostConfig? hostConfig)

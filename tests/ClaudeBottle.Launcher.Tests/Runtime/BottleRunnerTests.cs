@@ -85,4 +85,21 @@ public sealed class BottleRunnerTests
         result.Removed.Select(o => o.Name).Should().Equal("left-net");
         engine.Networks.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Each_network_gets_its_own_subnet_and_an_exhausted_pool_is_a_clear_error()
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir);
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" } };
+        var runner = new BottleRunner(engine, NullLogger.Instance) { Subnets = SubnetAllocator.Parse("192.168.77.0/27") };
+
+        await runner.StartAsync(plan, state, new Progress(), CancellationToken.None);
+        engine.Networks.Values.Select(n => n.Subnet).Should().BeEquivalentTo("192.168.77.0/28", "192.168.77.16/28");
+
+        var error = await Assert.ThrowsAsync<BottleStartException>(() =>
+            runner.StartAsync(plan, Path.Join(dir.Path, "state2"), new Progress(), CancellationToken.None));
+        error.Reason.Should().Contain("no free /28 subnet is left in the bottle address pool 192.168.77.0/27").And.Contain(BottleRunner.AddressPoolKey);
+        engine.Networks.Should().HaveCount(2, "the failed start made nothing");
+    }
 }

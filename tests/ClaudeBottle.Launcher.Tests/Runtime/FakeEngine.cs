@@ -38,6 +38,8 @@ internal sealed class FakeEngine : IContainerEngine
 
     public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.Remove(id); return Task.CompletedTask; }
     public Task<string?> NetworkGatewayAsync(string id, CancellationToken ct) => Task.FromResult<string?>("10.99.0.1");
+    public Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Networks.Values.Select(n => n.Subnet).OfType<string>()]);
 
     public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
     {
