@@ -49,7 +49,9 @@ public sealed record BottlePlan(
             // it blocks an agent that puts one in a URL. No file holds them.
             Environment = [.. bottle.Environment.Where(e => e.IsSecret).Select(e => new KeyValuePair<string, string>($"{SecretPrefix}{e.Name}", e.Value))],
             Health = new HealthProbe(["/pipelock", "healthcheck", "--addr", $"127.0.0.1:{AgentLayout.ProxyPort}"],
-                Interval: TimeSpan.FromSeconds(1), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
+                // For the dashboard's ongoing view; starting does not wait for it (the isolation probe asks /health
+                // itself), so the engine need not run it every second in every bottle.
+                Interval: TimeSpan.FromSeconds(10), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
         };
 
         List<BindMount> binds = [.. bottle.Mounts.Select(m => new BindMount(m.Source, m.Target, m.ReadOnly))];

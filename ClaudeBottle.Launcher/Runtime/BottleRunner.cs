@@ -11,9 +11,6 @@ namespace ClaudeBottle.Launcher.Runtime;
 /// </summary>
 public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 {
-    /// <summary>How long the proxy may take to report healthy.</summary>
-    public TimeSpan ProxyHealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Where the bottle networks' subnets come from.</summary>
@@ -52,14 +49,12 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
             step = "starting the pipelock proxy";
             await engine.StartContainerAsync(instance.ProxyId, ct);
-            step = "waiting for the pipelock proxy to become healthy";
+            // From inside the bottle: the proxy answers /health (it is healthy), and nothing else answers.
+            step = "checking the proxy and the bottle's isolation";
             progress.Step(step);
-            await WaitHealthyAsync(instance.ProxyId, ct);
-            progress.ProxyHealthy();
-
-            step = "checking the bottle's isolation";
-            progress.Step(step);
+            await EnsureRunningAsync(instance.ProxyId, ct);
             await ProbeAsync(plan, instance, ct);
+            progress.ProxyHealthy();
 
             step = "creating the agent";
             progress.Step(step);
@@ -127,7 +122,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         {
             await engine.StartContainerAsync(probe, ct);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            timeout.CancelAfter(TimeSpan.FromSeconds(90));
             var code = await engine.WaitContainerAsync(probe, timeout.Token);
             var output = new List<string>();
             await foreach (var line in engine.FollowLogsAsync(probe, null, ct))
@@ -211,27 +206,11 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled");
     }
 
-    private async Task WaitHealthyAsync(string containerId, CancellationToken ct)
+    private async Task EnsureRunningAsync(string containerId, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ProxyHealthTimeout);
-        try
-        {
-            while (true)
-            {
-                var state = await engine.InspectContainerAsync(containerId, timeout.Token)
-                            ?? throw new InvalidOperationException("the proxy container disappeared");
-                if (!state.Running)
-                    throw new InvalidOperationException($"the proxy exited with code {state.ExitCode} before becoming healthy (see its log)");
-                if (state.Health is HealthState.Healthy or HealthState.None)
-                    return;
-                await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new InvalidOperationException($"the proxy did not become healthy within {ProxyHealthTimeout.TotalSeconds:0} s");
-        }
+        var state = await engine.InspectContainerAsync(containerId, ct) ?? throw new InvalidOperationException("the proxy container disappeared");
+        if (!state.Running)
+            throw new InvalidOperationException($"the proxy exited with code {state.ExitCode} as it started (see its log)");
     }
 
     private static string Describe(Exception e) => e switch

@@ -35,9 +35,14 @@ public static class IsolationProbe
 
             """);
         script.Append($$"""
-            if ! timeout 5 bash -c 'exec 3<>/dev/tcp/{{proxyHost}}/{{proxyPort}} && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' | grep -q ' 200 '; then
-              echo "FAIL the proxy ({{proxyHost}}:{{proxyPort}}) does not answer /health"; fail=1
-            fi
+            healthy=0
+            for i in $(seq 120); do  # the proxy may still be starting: up to a minute
+              if timeout 3 bash -c 'exec 3<>/dev/tcp/{{proxyHost}}/{{proxyPort}} && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' 2>/dev/null | grep -q ' 200 '; then
+                healthy=1; break
+              fi
+              sleep 0.5
+            done
+            if [ $healthy = 0 ]; then echo "FAIL the proxy ({{proxyHost}}:{{proxyPort}}) does not answer /health"; fail=1; fi
 
             """);
         foreach (var address in forbidden)

@@ -55,10 +55,11 @@ internal sealed class AppHostRun : IAsyncDisposable
         return new AppHostRun(app, stateRoot, manifestDirectory);
     }
 
-    public async Task<ResourceEvent> WaitAsync(string resource, string state)
+    /// <summary>Waits until <paramref name="resource"/> is in one of <paramref name="states"/>.</summary>
+    public async Task<ResourceEvent> WaitAsync(string resource, params string[] states)
     {
         using var cts = new CancellationTokenSource(Timeout);
-        return await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == state, cts.Token);
+        return await App.ResourceNotifications.WaitForResourceAsync(resource, e => states.Contains(e.Snapshot.State?.Text), cts.Token);
     }
 
     public CustomResourceSnapshot Snapshot(string resource) =>

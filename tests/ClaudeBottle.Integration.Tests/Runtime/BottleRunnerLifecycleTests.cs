@@ -23,7 +23,7 @@ public sealed class BottleRunnerLifecycleTests
             runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
 
         // The probe runs with the agent's own settings, so it is the first container the engine refuses.
-        error.Step.Should().Be("checking the bottle's isolation");
+        error.Step.Should().Be("checking the proxy and the bottle's isolation");
         error.Reason.Should().Contain("the engine answered");
         progress.Events.Should().Contain("proxy-healthy", "the failure came after the proxy was up");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
@@ -48,7 +48,7 @@ public sealed class BottleRunnerLifecycleTests
         var error = await Assert.ThrowsAsync<BottleStartException>(() =>
             runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
 
-        error.Step.Should().Be("checking the bottle's isolation");
+        error.Step.Should().Be("checking the proxy and the bottle's isolation");
         error.Reason.Should().Contain("the agent was not started").And.Contain("answered: the bottle reaches it directly");
         progress.Events.Should().NotContain("agent-started");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();

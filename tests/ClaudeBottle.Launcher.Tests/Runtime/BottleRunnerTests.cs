@@ -54,7 +54,7 @@ public sealed class BottleRunnerTests
 
         var instance = await new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, progress, CancellationToken.None);
 
-        progress.Events.Should().ContainInOrder("creating the bottle's networks", "proxy-created", "proxy-healthy", "checking the bottle's isolation", "agent-started");
+        progress.Events.Should().ContainInOrder("creating the bottle's networks", "proxy-created", "checking the proxy and the bottle's isolation", "proxy-healthy", "agent-started");
         engine.Networks.Values.Select(n => n.Name).Should().BeEquivalentTo("cb-run-a-internal", "cb-run-a-egress");
         engine.Containers.Values.Select(c => c.Name).Should().BeEquivalentTo(new[] { "cb-run-a-proxy", "cb-run-a-agent" }, "the probe is removed once done");
         File.ReadAllText(BottleRunner.ConfigFile(state)).Should().Contain("mode: strict");
