@@ -25,7 +25,7 @@ public sealed class BottleRunnerLifecycleTests
         // The probe runs with the agent's own settings, so it is the first container the engine refuses.
         error.Step.Should().Be("checking the proxy and the bottle's isolation");
         error.Reason.Should().Contain("the engine answered");
-        progress.Events.Should().Contain("proxy-healthy", "the failure came after the proxy was up");
+        progress.Events.Should().Contain("proxy-created", "the failure came after the networks and the proxy existed");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
         Directory.Exists(Bottles.StateDirectory(lease, bottle)).Should().BeFalse();
     }
