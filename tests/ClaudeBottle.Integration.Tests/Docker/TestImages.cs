@@ -15,76 +15,23 @@ namespace ClaudeBottle.Integration.Tests.Docker;
 public static class TestImages
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? _proxy;
-    private static string? _agent;
+    private static readonly Dictionary<string, string> Built = [];
 
-    public static async Task<string> ProxyAsync()
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            return _proxy ??= await BuildStandInAsync();
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    /// <summary>The pipelock stand-in, published from tests/PipelockStandIn.</summary>
+    public static Task<string> ProxyAsync() => OnceAsync("proxy", BuildStandInAsync);
 
-    public static async Task<string> AgentAsync()
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            // Its "claude" just waits, so that tests can exec probes inside the agent.
-            return _agent ??= await BuildAsync("claude-bottle-test/agent", $$"""
-                FROM {{TestEngine.BaseImage}}
-                RUN useradd --create-home --uid 1000 claude && mkdir -p /home/claude/.claude/skills /workspace && chown -R claude /home/claude /workspace
-                COPY claude /usr/local/bin/claude
-                USER claude
-                WORKDIR /home/claude
-                """, files: [Script("claude", "exec sleep infinity")]);
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    /// <summary>An agent whose "claude" just waits, so that tests can exec probes inside it.</summary>
+    public static Task<string> AgentAsync() => ClaudeImageAsync("claude-bottle-test/agent", "exec sleep infinity");
 
     /// <summary>An agent that prints a line and exits with <paramref name="code"/>, like a headless run.</summary>
-    public static async Task<string> ExitingAgentAsync(int code)
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            return await BuildAsync("claude-bottle-test/exiting-agent", $$"""
-                FROM {{TestEngine.BaseImage}}
-                RUN useradd --create-home --uid 1000 claude
-                COPY claude /usr/local/bin/claude
-                USER claude
-                """, files: [Script("claude", $"echo 'hello from the agent'; echo 'a complaint' >&2; sleep 1; exit {code}")]);
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static Task<string> ExitingAgentAsync(int code) =>
+        ClaudeImageAsync("claude-bottle-test/exiting-agent", $"echo 'hello from the agent'; echo 'a complaint' >&2; sleep 1; exit {code}");
 
     /// <summary>
     /// A stand-in for Claude Code that reports how it was started (arguments, whether the token arrived, its user)
     /// on stderr, then speaks stream-json on stdout; the prompt "please fail" makes it fail with exit code 4.
     /// </summary>
-    public static async Task<string> FakeClaudeAsync()
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            return await BuildAsync("claude-bottle-test/fake-claude", $$"""
-                FROM {{TestEngine.BaseImage}}
-                RUN useradd --create-home --uid 1000 claude
-                COPY claude /usr/local/bin/claude
-                USER claude
-                """, files: [Script("claude", """
+    public static Task<string> FakeClaudeAsync() => ClaudeImageAsync("claude-bottle-test/fake-claude", """
                 for a in "$@"; do echo "fake-claude arg: $a" >&2; done
                 if [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ]; then echo "fake-claude token: present, ${#CLAUDE_CODE_OAUTH_TOKEN} characters" >&2
                 else echo "fake-claude token: missing" >&2; fi
@@ -100,31 +47,34 @@ public static class TestImages
                   echo '{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":2,"total_cost_usd":0.0042}'; exit 4
                 fi
                 echo '{"type":"result","subtype":"success","is_error":false,"num_turns":2,"total_cost_usd":0.0042,"result":"all good"}'
-                """)]);
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+                """);
 
     /// <summary>An interactive stand-in for Claude: reads one line from its terminal, echoes it, exits with code 5.</summary>
-    public static async Task<string> InteractiveClaudeAsync()
+    public static Task<string> InteractiveClaudeAsync() => ClaudeImageAsync("claude-bottle-test/interactive-claude", """
+        echo "fake claude ready, tty: $(test -t 0 && echo yes || echo no)"
+        read -r line
+        echo "got: $line"
+        exit 5
+        """);
+
+    /// <summary>An agent image whose <c>claude</c> is <paramref name="script"/>, run as the non-root user claude.</summary>
+    private static Task<string> ClaudeImageAsync(string repository, string script) => OnceAsync($"{repository}\n{script}", () => BuildAsync(repository, $$"""
+        FROM {{TestEngine.BaseImage}}
+        RUN useradd --create-home --uid 1000 claude && mkdir -p /home/claude/.claude/skills /workspace && chown -R claude /home/claude /workspace
+        COPY claude /usr/local/bin/claude
+        USER claude
+        WORKDIR /home/claude
+        """, files: [Script("claude", script)]));
+
+    /// <summary>Builds each image once per test run, whichever test asks first.</summary>
+    private static async Task<string> OnceAsync(string key, Func<Task<string>> build)
     {
         await Gate.WaitAsync();
         try
         {
-            return await BuildAsync("claude-bottle-test/interactive-claude", $$"""
-                FROM {{TestEngine.BaseImage}}
-                RUN useradd --create-home --uid 1000 claude
-                COPY claude /usr/local/bin/claude
-                USER claude
-                """, files: [Script("claude", """
-                echo "fake claude ready, tty: $(test -t 0 && echo yes || echo no)"
-                read -r line
-                echo "got: $line"
-                exit 5
-                """)]);
+            if (!Built.TryGetValue(key, out var tag))
+                Built[key] = tag = await build();
+            return tag;
         }
         finally
         {
