@@ -60,6 +60,26 @@ public sealed class TestScope : IAsyncDisposable
         return stdout + stderr;
     }
 
+    /// <summary>
+    /// The test's outside world: an upstream server on a network of the test's own, also attached to a bottle's egress
+    /// network under <paramref name="aliases"/>, where the bottle's proxy finds it as it would a host on the internet.
+    /// </summary>
+    public async Task<Upstream> StartUpstreamAsync(string egressNetwork, params string[] aliases)
+    {
+        var outside = await CreateNetworkAsync("outside", isInternal: false);
+        var id = await StartAsync("upstream", outside, Probes.UpstreamServer);
+        await Client.Networks.ConnectNetworkAsync(egressNetwork, new NetworkConnectParameters
+        {
+            Container = id,
+            EndpointConfig = new EndpointSettings { Aliases = [.. aliases] },
+        });
+        var networks = (await Client.Containers.InspectContainerAsync(id)).NetworkSettings!.Networks;
+        var onEgress = networks.Single(n => n.Key == egressNetwork || n.Value.NetworkID == egressNetwork).Value.IPAddress;
+        return new Upstream(id, outside, onEgress);
+    }
+
+    public sealed record Upstream(string Id, string OutsideNetwork, string EgressAddress);
+
     public async Task<string> GatewayAsync(string networkId)
     {
         var network = await Client.Networks.InspectNetworkAsync(networkId);

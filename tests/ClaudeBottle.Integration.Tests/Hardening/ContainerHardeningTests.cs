@@ -88,13 +88,7 @@ public sealed class ContainerHardeningTests
         var agent = AppHostRun.Property(run.Snapshot("crashy-agent"), "container.id")!;
         var proxy = AppHostRun.Property(run.Snapshot("crashy-proxy"), "container.id")!;
         var egress = AppHostRun.Property(run.Snapshot("crashy-proxy"), "container.networks")!.Split(", ").Single(n => n.EndsWith("-egress"));
-        var outside = await scope.CreateNetworkAsync("outside", isInternal: false);
-        var upstream = await scope.StartAsync("upstream", outside, Probes.UpstreamServer);
-        await scope.Client.Networks.ConnectNetworkAsync(egress, new NetworkConnectParameters
-        {
-            Container = upstream,
-            EndpointConfig = new EndpointSettings { Aliases = ["allowed.upstream.test"] },
-        });
+        var (upstream, _, _) = await scope.StartUpstreamAsync(egress, "allowed.upstream.test");
         (await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"))).Output.Should().Contain(Probes.UpstreamGreeting);
 
         // The proxy dies unasked: everything of its user is killed from inside.

@@ -36,13 +36,7 @@ public sealed class SecretLeakTests
             await run.WaitAsync("leaky-agent", KnownResourceStates.Running);
             var agent = AppHostRun.Property(run.Snapshot("leaky-agent"), "container.id")!;
             var egress = AppHostRun.Property(run.Snapshot("leaky-proxy"), "container.networks")!.Split(", ").Single(n => n.EndsWith("-egress"));
-            var outside = await scope.CreateNetworkAsync("outside", isInternal: false);
-            var upstream = await scope.StartAsync("upstream", outside, Probes.UpstreamServer);
-            await scope.Client.Networks.ConnectNetworkAsync(egress, new NetworkConnectParameters
-            {
-                Container = upstream,
-                EndpointConfig = new EndpointSettings { Aliases = ["allowed.upstream.test"] },
-            });
+            var (upstream, _, _) = await scope.StartUpstreamAsync(egress, "allowed.upstream.test");
 
             string Get(string query) =>
                 $"timeout 5 bash -c 'exec 3<>/dev/tcp/pipelock/8888 && printf \"GET http://allowed.upstream.test:8080/?{query} HTTP/1.1\\r\\nHost: allowed.upstream.test\\r\\n\\r\\n\" >&3 && timeout 3 cat <&3'";

@@ -25,14 +25,7 @@ public sealed class AppHostIsolationTests
         var agent = AppHostRun.Property(run.Snapshot("probe-agent"), "container.id")!;
         var egress = AppHostRun.Property(run.Snapshot("probe-proxy"), "container.networks")!.Split(", ").Single(n => n.EndsWith("-egress"));
 
-        var outside = await scope.CreateNetworkAsync("outside", isInternal: false);
-        var upstream = await scope.StartAsync("upstream", outside, Probes.UpstreamServer);
-        await scope.Client.Networks.ConnectNetworkAsync(egress, new NetworkConnectParameters
-        {
-            Container = upstream,
-            EndpointConfig = new EndpointSettings { Aliases = ["allowed.upstream.test", "blocked.upstream.test"] },
-        });
-        var upstreamIp = (await scope.Client.Containers.InspectContainerAsync(upstream)).NetworkSettings!.Networks[egress].IPAddress;
+        var (upstream, outside, upstreamIp) = await scope.StartUpstreamAsync(egress, "allowed.upstream.test", "blocked.upstream.test");
 
         var allowed = await RetryAsync(() => scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test")), r => r.Output.Contains(Probes.UpstreamGreeting));
         allowed.Output.Should().Contain("200 Connection Established").And.Contain(Probes.UpstreamGreeting);

@@ -57,14 +57,7 @@ public sealed class ComposePublishTests
             var agent = $"{project}_probe-agent_1";
             var egress = $"{project}_probe-egress";
 
-            var outside = await scope.CreateNetworkAsync("outside", isInternal: false);
-            var upstream = await scope.StartAsync("upstream", outside, Probes.UpstreamServer);
-            await scope.Client.Networks.ConnectNetworkAsync(egress, new NetworkConnectParameters
-            {
-                Container = upstream,
-                EndpointConfig = new EndpointSettings { Aliases = ["allowed.upstream.test", "blocked.upstream.test"] },
-            });
-            var upstreamIp = (await scope.Client.Containers.InspectContainerAsync(upstream)).NetworkSettings!.Networks[egress].IPAddress;
+            var (_, _, upstreamIp) = await scope.StartUpstreamAsync(egress, "allowed.upstream.test", "blocked.upstream.test");
 
             (await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"))).Output.Should().Contain(Probes.UpstreamGreeting);
             (await scope.ExecAsync(agent, Probes.Connect("blocked.upstream.test"))).Output.Should().Contain("403").And.NotContain(Probes.UpstreamGreeting);

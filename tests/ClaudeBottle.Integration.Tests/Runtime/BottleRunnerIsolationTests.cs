@@ -44,14 +44,7 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
 
             Mark("The outside world");
             // The outside world: an upstream on a network of the test's, also attached to the bottle's egress network.
-            var outside = await scope.CreateNetworkAsync("outside", isInternal: false);
-            upstream = await scope.StartAsync("upstream", outside, Probes.UpstreamServer);
-            await scope.Client.Networks.ConnectNetworkAsync(instance.EgressNetworkId!, new NetworkConnectParameters
-            {
-                Container = upstream,
-                EndpointConfig = new EndpointSettings { Aliases = ["allowed.upstream.test", "blocked.upstream.test"] },
-            });
-            var upstreamIp = await scope.IpAddressAsync(upstream, instance.EgressNetworkId!);
+            (upstream, var outside, var upstreamIp) = await scope.StartUpstreamAsync(instance.EgressNetworkId!, "allowed.upstream.test", "blocked.upstream.test");
             var upstreamOutsideIp = await scope.IpAddressAsync(upstream, outside);
             var outsideGateway = await scope.GatewayAsync(outside);
 
