@@ -66,8 +66,8 @@ internal sealed class BottleOrchestrator(
             if (lease is null)
                 return;
 
-            var recipes = ImageRecipes(bottle.Bottle);
-            var agentImage = recipes.Count > 0 ? recipes[^1].Tag : ((ImageSource.Reference?)bottle.Bottle.Image)?.Image ?? options.PrebuiltAgentImage!;
+            var images = AgentImageBuilder.PlanFor(bottle.Bottle.Image, options.AgentImage, options.PrebuiltAgentImage);
+            var agentImage = images.Tag;
             var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
                 $"claude-bottle-{lease.Id}-", options.PipelockImage, agentImage,
                 BottleRunner.ConfigFile(StateDirectory(lease, bottle)), options.AgentImage.ExtraCaCertificatesFile));
@@ -87,7 +87,7 @@ internal sealed class BottleOrchestrator(
             log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine,
                 PlanFormatter.Format(bottle.Bottle, options.ManifestDirectory ?? Environment.CurrentDirectory));
 
-            if (recipes.Count > 0 && !await BuildImagesAsync(bottle, recipes, ct))
+            if (!await BuildImagesAsync(bottle, [.. images.Builds], ct))
                 return;
 
             try
@@ -129,14 +129,11 @@ internal sealed class BottleOrchestrator(
         await session.Gate.WaitAsync(ct);
         try
         {
-            if (session.Instance is not { } instance)
+            if (session.Instance is null)
                 return;
-            if (session.Watch is { } watch)
-                await watch.CancelAsync();
             loggers.GetLogger(bottle).LogInformation("Removing bottle {Bottle}", bottle.Name);
             await PublishAsync(bottle, KnownResourceStates.Stopping, KnownResourceStateStyles.Info);
-            await _runner.RemoveAsync(instance, CancellationToken.None);
-            session.Instance = null;
+            await RemoveLockedAsync(session);
             var style = exitCode is null or 0 ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Error;
             if (exitCode is null)
                 await PublishAsync(bottle.Agent, KnownResourceStates.Exited, stopped: true);
@@ -205,13 +202,7 @@ internal sealed class BottleOrchestrator(
             await session.Gate.WaitAsync(CancellationToken.None);
             try
             {
-                if (session.Instance is not { } instance)
-                    return false;
-                if (session.Watch is { } watch)
-                    await watch.CancelAsync();
-                await _runner.RemoveAsync(instance, CancellationToken.None);
-                session.Instance = null;
-                return true;
+                return await RemoveLockedAsync(session);
             }
             finally
             {
@@ -221,6 +212,18 @@ internal sealed class BottleOrchestrator(
         if (removed.Any(r => r))
             logger.LogInformation("Removed {Count} bottle(s) on shutdown", removed.Count(r => r));
         _lease?.Dispose();
+    }
+
+    /// <summary>Stops watching a bottle and removes it from the engine; the caller holds the session's gate.</summary>
+    private async Task<bool> RemoveLockedAsync(Session session)
+    {
+        if (session.Instance is not { } instance)
+            return false;
+        if (session.Watch is { } watch)
+            await watch.CancelAsync();
+        await _runner.RemoveAsync(instance, CancellationToken.None);
+        session.Instance = null;
+        return true;
     }
 
     private async Task<InstanceLease?> EnsureReadyAsync(BottleResource bottle, CancellationToken ct)
@@ -375,26 +378,11 @@ internal sealed class BottleOrchestrator(
         await PublishAsync(bottle, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
     }
 
-    /// <summary>The images to build for a bottle, in order: none for a ready image, else the standard one, then its own.</summary>
-    private List<ImageRecipe> ImageRecipes(ResolvedBottle bottle)
-    {
-        if (bottle.Image is ImageSource.Reference || (bottle.Image is ImageSource.Standard && options.PrebuiltAgentImage is not null))
-            return [];
-        var standardTag = options.PrebuiltAgentImage;
-        List<ImageRecipe> recipes = [];
-        if (standardTag is null)
-        {
-            recipes.Add(AgentImageBuilder.Standard(options.AgentImage));
-            standardTag = recipes[0].Tag;
-        }
-        if (bottle.Image is ImageSource.Build build)
-            recipes.Add(AgentImageBuilder.Custom(build, standardTag));
-        return recipes;
-    }
-
     /// <summary>Builds what is missing, with the build's output in the agent's console; false when a build failed.</summary>
     private async Task<bool> BuildImagesAsync(BottleResource bottle, IReadOnlyList<ImageRecipe> recipes, CancellationToken ct)
     {
+        if (recipes.Count == 0)
+            return true;
         var log = loggers.GetLogger(bottle.Agent);
         foreach (var recipe in recipes)
         {

@@ -73,29 +73,24 @@ public static class ComposePublisher
 
     private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, ComposeSettings settings, SortedDictionary<string, byte[]> files)
     {
-        if (bottle.Image is ImageSource.Reference reference)
-            return (reference.Image, null);
-        var standardTag = settings.PrebuiltAgentImage;
-        ComposeBuild? standardBuild = null;
-        if (standardTag is null)
-        {
-            var recipe = AgentImageBuilder.Standard(settings.AgentImage);
-            foreach (var (name, content) in recipe.Files)
+        var images = AgentImageBuilder.PlanFor(bottle.Image, settings.AgentImage, settings.PrebuiltAgentImage);
+        if (images.Standard is { } standard)
+            foreach (var (name, content) in standard.Files)
                 files[$"images/agent/{name}"] = content;
-            standardTag = recipe.Tag;
-            standardBuild = new ComposeBuild { Context = "./images/agent", Args = new(recipe.Build.BuildArgs.ToDictionary(), StringComparer.Ordinal) };
-        }
-        if (bottle.Image is not ImageSource.Build own)
-            return (standardTag, standardBuild);
-        var custom = AgentImageBuilder.Custom(own, standardTag);
-        foreach (var (name, content) in custom.Files)
-            files[$"images/{bottle.Name}/{name}"] = content;
-        return (custom.Tag, new ComposeBuild
+        if (images.Own is { } own)
         {
-            Context = $"./images/{bottle.Name}",
-            Dockerfile = custom.Build.Dockerfile,
-            Args = new(custom.Build.BuildArgs.ToDictionary(), StringComparer.Ordinal),
-        });
+            foreach (var (name, content) in own.Files)
+                files[$"images/{bottle.Name}/{name}"] = content;
+            return (own.Tag, new ComposeBuild
+            {
+                Context = $"./images/{bottle.Name}",
+                Dockerfile = own.Build.Dockerfile,
+                Args = new(own.Build.BuildArgs.ToDictionary(), StringComparer.Ordinal),
+            });
+        }
+        return (images.Tag, images.Standard is { } built
+            ? new ComposeBuild { Context = "./images/agent", Args = new(built.Build.BuildArgs.ToDictionary(), StringComparer.Ordinal) }
+            : null);
     }
 
     private static ComposeService Service(ContainerSpec spec, BottlePlan plan, ResolvedBottle bottle) => new()

@@ -12,6 +12,12 @@ public sealed record ImageRecipe(ImageBuild Build, IReadOnlyList<(string Name, b
     public string Tag => Build.Tag;
 }
 
+/// <summary>The image an agent runs, and what must be built for it first: the standard image, then the bottle's own.</summary>
+public sealed record AgentImagePlan(string Tag, ImageRecipe? Standard, ImageRecipe? Own)
+{
+    public IEnumerable<ImageRecipe> Builds => new[] { Standard, Own }.OfType<ImageRecipe>();
+}
+
 /// <summary>What the standard agent image is built from, besides its Dockerfile.</summary>
 public sealed record AgentImageSettings
 {
@@ -41,6 +47,20 @@ public sealed class AgentImageBuilder(IContainerEngine engine)
 
     private const string ResourcePrefix = "agent-image/";
     private readonly ConcurrentDictionary<string, Lazy<Task>> _builds = new();
+
+    /// <summary>
+    /// Decides an agent's image, for run mode and publish alike: a ready image as it is; otherwise the standard image
+    /// (built, unless <paramref name="prebuiltStandard"/> names one), extended by the bottle's own Dockerfile if it has one.
+    /// </summary>
+    public static AgentImagePlan PlanFor(ImageSource source, AgentImageSettings settings, string? prebuiltStandard)
+    {
+        if (source is ImageSource.Reference reference)
+            return new AgentImagePlan(reference.Image, null, null);
+        var standard = prebuiltStandard is null ? Standard(settings) : null;
+        var standardTag = prebuiltStandard ?? standard!.Tag;
+        var own = source is ImageSource.Build build ? Custom(build, standardTag) : null;
+        return new AgentImagePlan(own?.Tag ?? standardTag, standard, own);
+    }
 
     /// <summary>The standard image's build: its files, arguments and the tag they hash to. Nothing is built.</summary>
     public static ImageRecipe Standard(AgentImageSettings settings)
