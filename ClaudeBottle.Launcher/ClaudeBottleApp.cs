@@ -6,6 +6,9 @@ using ClaudeBottle.Launcher.Publishing;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Telemetry;
+using ClaudeBottle.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClaudeBottle.Launcher;
@@ -114,8 +117,13 @@ public static class ClaudeBottleApp
             approved = true;
         }
 
+        // The launch as traces, and the bottles' telemetry, go to the dashboard unless telemetry is turned off.
+        var telemetry = builder.Configuration.GetValue(TelemetryEnabledKey, defaultValue: true);
+        if (telemetry)
+            builder.Services.AddTraceExport(builder.Configuration, "claude-bottle", LaunchTracing.SourceName);
         builder.AddClaudeBottles(bottles, new ClaudeBottleOptions
         {
+            Telemetry = telemetry ? OtlpDestination.ResolveHttp(builder.Configuration) : null,
             AutoApprove = approved,
             AddressPool = addressPool,
             AttachAgent = options.Attach ? options.Agents[0] : null,
@@ -152,6 +160,9 @@ public static class ClaudeBottleApp
 
     /// <summary>Configuration key for a PEM file of extra CA certificates, trusted at build and at run time.</summary>
     public const string ExtraCaCertificatesKey = "ClaudeBottle:ExtraCaCertificates";
+
+    /// <summary>Configuration key that turns telemetry off (<c>false</c>): no launch traces, no relay, no sink in bottles.</summary>
+    public const string TelemetryEnabledKey = "ClaudeBottle:Telemetry:Enabled";
 
     /// <summary>Configuration key for where run state lives (default: a per-user directory under the temp directory).</summary>
     public const string StateRootKey = "ClaudeBottle:StateRoot";

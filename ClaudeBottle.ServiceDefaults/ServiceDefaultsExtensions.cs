@@ -1,10 +1,13 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace ClaudeBottle.ServiceDefaults;
@@ -40,6 +43,28 @@ public static class ServiceDefaultsExtensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
+    }
+
+    /// <summary>
+    /// Traces from <paramref name="activitySources"/>, exported over OTLP to <see cref="OtlpDestination.Resolve"/>: in an
+    /// Aspire app host, which no one configures as a resource, that is the dashboard.
+    /// </summary>
+    public static IServiceCollection AddTraceExport(this IServiceCollection services, IConfiguration configuration, string serviceName,
+        params string[] activitySources)
+    {
+        if (OtlpDestination.Resolve(configuration) is not { } destination)
+            return services;
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing => tracing.AddSource(activitySources).AddOtlpExporter(otlp =>
+            {
+                // Set in code, an OTLP/HTTP endpoint is the signal's full URL.
+                otlp.Endpoint = destination.IsHttp ? destination.SignalUrl("traces") : destination.Endpoint;
+                otlp.Protocol = destination.IsHttp ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                if (destination.ApiKey is { } key)
+                    otlp.Headers = $"{OtlpDestination.ApiKeyHeader}={key}";
+            }));
+        return services;
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

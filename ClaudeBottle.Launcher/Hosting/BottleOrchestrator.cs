@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Launcher.Cli;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,8 @@ internal sealed class BottleOrchestrator(
 {
     private readonly BottleRunner _runner = new(engine, logger) { Subnets = SubnetAllocator.Parse(options.AddressPool) };
     private readonly AgentImageBuilder _images = new(engine);
+    // Present when there is somewhere to send telemetry (the dashboard, or OTEL_EXPORTER_OTLP_ENDPOINT over HTTP).
+    private readonly OtlpRelay? _relay = options.Telemetry is { } destination ? new OtlpRelay(destination, logger) : null;
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _readyGate = new(1, 1);
@@ -37,6 +40,7 @@ internal sealed class BottleOrchestrator(
         public BottleInstance? Instance { get; set; }
         public BottlePlan? Plan { get; set; }
         public CancellationTokenSource? Watch { get; set; }
+        public EgressSummary Egress { get; set; } = new();
     }
 
     /// <summary>Called when Aspire initialises a bottle: starts it if it was chosen to start at launch.</summary>
@@ -68,9 +72,8 @@ internal sealed class BottleOrchestrator(
 
             var images = AgentImageBuilder.PlanFor(bottle.Bottle.Image, options.AgentImage, options.PrebuiltAgentImage);
             var agentImage = images.Tag;
-            var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
-                $"claude-bottle-{lease.Id}-", options.PipelockImage, agentImage,
-                BottleRunner.ConfigFile(StateDirectory(lease, bottle)), options.AgentImage.ExtraCaCertificatesFile));
+            // The telemetry sink runs from the standard image, whatever image the agent has.
+            var sinkImages = _relay is null ? null : AgentImageBuilder.PlanFor(new ImageSource.Standard(), options.AgentImage, options.PrebuiltAgentImage);
             if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
                 log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
                     AgentLayout.TokenVariable, bottle.Name);
@@ -80,15 +83,26 @@ internal sealed class BottleOrchestrator(
                 return;
             }
 
+            session.Egress = new EgressSummary();
             await PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
-                properties: BottleProperties.ForBottle(bottle.Bottle, agentImage), started: true);
+                properties: [.. BottleProperties.ForBottle(bottle.Bottle, agentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
             await PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
             await PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
             log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine,
                 PlanFormatter.Format(bottle.Bottle, options.ManifestDirectory ?? Environment.CurrentDirectory));
 
-            if (!await BuildImagesAsync(bottle, [.. images.Builds], ct))
+            // One trace per start; a headless Claude continues it (TRACEPARENT), so its run is a child of its launch.
+            using var launch = LaunchTracing.Step("bottle.start", bottle.Name, root: true);
+            var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
+                $"claude-bottle-{lease.Id}-", options.PipelockImage, agentImage,
+                BottleRunner.ConfigFile(StateDirectory(lease, bottle)), options.AgentImage.ExtraCaCertificatesFile,
+                TelemetrySinkImage: sinkImages?.Tag, TraceParent: LaunchTracing.TraceParent(launch)));
+
+            if (!await BuildImagesAsync(bottle, [.. images.Builds.Concat(sinkImages?.Builds ?? []).DistinctBy(r => r.Tag)], ct))
+            {
+                launch.Fail("an image build failed");
                 return;
+            }
 
             try
             {
@@ -97,6 +111,7 @@ internal sealed class BottleOrchestrator(
             }
             catch (BottleStartException e)
             {
+                launch.Fail(e.Message);
                 await FailAsync(bottle, e.Message);
                 return;
             }
@@ -114,6 +129,8 @@ internal sealed class BottleOrchestrator(
             _ = FollowAsync(bottle.Agent, session.Instance.AgentId!, since: null, watch);
             _ = FollowAsync(bottle.Proxy, session.Instance.ProxyId!, since: null, watch);
             _ = WatchAgentAsync(bottle, session.Instance.AgentId!, watch);
+            if (_relay is not null && session.Instance.TelemetryId is { } sink)
+                _ = RelayAsync(bottle, sink, _relay, watch);
         }
         finally
         {
@@ -185,7 +202,12 @@ internal sealed class BottleOrchestrator(
     /// Also on disposal: a SIGTERM that arrives while the app host is still starting makes the host give up without
     /// stopping its services, but bottles may already exist.
     /// </summary>
-    public async ValueTask DisposeAsync() => await ShutdownAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync();
+        if (_relay is not null)
+            await _relay.DisposeAsync();
+    }
 
     private Task ShutdownAsync()
     {
@@ -308,12 +330,15 @@ internal sealed class BottleOrchestrator(
         var log = loggers.GetLogger(resource);
         // A headless agent's output is Claude's stream-json: shown as readable lines.
         var render = resource is BottleAgentResource { Parent.Bottle.IsHeadless: true };
+        var proxyOf = (resource as BottleProxyResource)?.Parent;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await foreach (var line in engine.FollowLogsAsync(containerId, since, ct))
                 {
+                    if (proxyOf is not null && EgressDecision.TryParse(line.Text) is { } decision)
+                        await RecordEgressAsync(proxyOf, decision);
                     var texts = render && !line.IsError ? ClaudeStreamRenderer.Render(line.Text) : [line.Text];
                     foreach (var text in texts)
                         log.Log(line.IsError ? LogLevel.Error : LogLevel.Information, 0, text, null, static (t, _) => t);
@@ -335,6 +360,40 @@ internal sealed class BottleOrchestrator(
             if (!await WaitForProxyAsync(proxy, containerId, ct))
                 return;
         }
+    }
+
+    /// <summary>Counts a proxy decision in its bottle's summary, and sends it on as a log record of the proxy.</summary>
+    private async Task RecordEgressAsync(BottleResource bottle, EgressDecision decision)
+    {
+        if (!_sessions.TryGetValue(bottle.Name, out var session))
+            return;
+        session.Egress.Add(decision);
+        _relay?.Egress(new TelemetrySource(bottle.Proxy.Name, bottle.Name), decision);
+        await PublishAsync(bottle, null, properties: BottleProperties.ForEgress(session.Egress));
+    }
+
+    /// <summary>Relays what Claude exported to the bottle's sink as the agent's telemetry, until the bottle ends.</summary>
+    private async Task RelayAsync(BottleResource bottle, string sinkId, OtlpRelay relay, CancellationToken ct)
+    {
+        var source = new TelemetrySource(bottle.Agent.Name, bottle.Name);
+        var rejected = 0;
+        try
+        {
+            await foreach (var line in engine.FollowLogsAsync(sinkId, null, ct))
+                if (!relay.Forward(source, line.Text) && rejected++ == 0)
+                    loggers.GetLogger(bottle.Agent).LogWarning("The telemetry sink sent something that is not OTLP; it was dropped");
+        }
+        catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Lost the telemetry of bottle {Bottle}: {Reason}", bottle.Name, e.Message);
+            return;
+        }
+        if (!ct.IsCancellationRequested)
+            loggers.GetLogger(bottle.Agent).LogWarning("The telemetry sink ended; Claude's telemetry is no longer relayed");
     }
 
     /// <summary>Publishes the stopped proxy's state and waits until it runs again; false when it is gone for good.</summary>
@@ -389,12 +448,15 @@ internal sealed class BottleOrchestrator(
             if (await engine.ImageExistsAsync(recipe.Tag, ct))
                 continue;
             await PublishAsync(bottle.Agent, KnownResourceStates.Building, KnownResourceStateStyles.Info);
+            using var span = LaunchTracing.Step("image.build", bottle.Name);
+            span?.SetTag("image.tag", recipe.Tag);
             try
             {
                 await _images.EnsureAsync(recipe, line => log.Log(LogLevel.Information, 0, line, null, static (text, _) => text), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                span.Fail(e.Message);
                 await FailAsync(bottle, $"Bottle '{bottle.Name}' failed to start while building image {recipe.Tag}: {e.Message}");
                 return false;
             }
@@ -405,14 +467,14 @@ internal sealed class BottleOrchestrator(
 
     private static string StateDirectory(InstanceLease lease, BottleResource bottle) => Path.Join(lease.Directory, bottle.Name);
 
-    internal Task PublishAsync(IResource resource, string state, string? style = null, long? exitCode = null,
+    internal Task PublishAsync(IResource resource, string? state, string? style = null, long? exitCode = null,
         ImmutableArray<ResourcePropertySnapshot>? properties = null, bool started = false, bool stopped = false)
     {
         try
         {
             return notifications.PublishUpdateAsync(resource, s => s with
             {
-                State = new ResourceStateSnapshot(state, style),
+                State = state is null ? s.State : new ResourceStateSnapshot(state, style),
                 ExitCode = exitCode is { } code ? (int)code : started ? null : s.ExitCode,
                 StartTimeStamp = started ? DateTime.UtcNow : s.StartTimeStamp,
                 StopTimeStamp = stopped ? DateTime.UtcNow : started ? null : s.StopTimeStamp,

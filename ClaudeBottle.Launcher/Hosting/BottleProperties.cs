@@ -14,6 +14,8 @@ internal static class BottleProperties
     public const string Environment = "bottle.env";
     public const string Mounts = "bottle.mounts";
     public const string Limits = "bottle.limits";
+    public const string EgressAllowed = "egress.allowed";
+    public const string EgressBlocked = "egress.blocked";
 
     public static ImmutableArray<ResourcePropertySnapshot> ForBottle(ResolvedBottle bottle, string agentImage) =>
     [
@@ -22,6 +24,13 @@ internal static class BottleProperties
         Shown(Environment, "Environment (names)", bottle.Environment.IsEmpty ? "(none)" : string.Join(", ", bottle.Environment.Select(e => e.ToString()))),
         Shown(Mounts, "Mounts", bottle.Mounts.IsEmpty ? "(none)" : string.Join(", ", bottle.Mounts.Select(m => $"{m.Source} -> {m.Target}{(m.ReadOnly ? " (ro)" : "")}"))),
         Shown(Limits, "Limits", bottle.Limits.ToString()),
+    ];
+
+    /// <summary>The proxy's decisions so far, by host: what the agent reached and what it tried to.</summary>
+    public static ImmutableArray<ResourcePropertySnapshot> ForEgress(Telemetry.EgressSummary summary) =>
+    [
+        Shown(EgressAllowed, "Egress allowed (requests)", summary.Allowed),
+        Shown(EgressBlocked, "Egress blocked (requests)", summary.Blocked),
     ];
 
     public static ImmutableArray<ResourcePropertySnapshot> ForContainer(string containerId, string image, IEnumerable<string> networks) =>

@@ -32,5 +32,11 @@ public sealed class ClaudeBottleOptions
     /// <summary>The agent whose Claude session takes over this terminal (<c>--attach</c>); null for none.</summary>
     public string? AttachAgent { get; init; }
 
+    /// <summary>
+    /// Where bottles' telemetry goes over OTLP/HTTP (normally the dashboard): egress decisions and Claude's own
+    /// telemetry, through a sink in each bottle. Null sends none, and bottles get no sink.
+    /// </summary>
+    public ServiceDefaults.OtlpDestination? Telemetry { get; init; }
+
     internal bool StartsAtLaunch(string bottle) => StartAgents.Count == 0 || StartAgents.Contains(bottle);
 }

@@ -1,5 +1,6 @@
 using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Telemetry;
 
 namespace ClaudeBottle.Launcher.Resolution;
 
@@ -13,7 +14,8 @@ public sealed record BottlePlan(
     NetworkSpec InternalNetwork,
     NetworkSpec EgressNetwork,
     ContainerSpec Proxy,
-    ContainerSpec Agent)
+    ContainerSpec Agent,
+    ContainerSpec? Telemetry = null)
 {
     /// <summary>
     /// Without its own IPv4 address the internal bridge offers the agent no address through which it reaches the
@@ -64,7 +66,7 @@ public sealed record BottlePlan(
             Entrypoint = ["claude"],
             Command = ClaudeArguments(bottle),
             Tty = !bottle.IsHeadless,
-            Environment = AgentEnvironment(bottle, settings.ExtraCaCertificatesFile is not null),
+            Environment = AgentEnvironment(bottle, settings),
             Labels = labels("agent"),
             Network = internalNetwork.Name,
             Binds = binds,
@@ -76,7 +78,10 @@ public sealed record BottlePlan(
             MemoryBytes = bottle.Limits.MemoryBytes,
             Pids = bottle.Limits.Pids,
         };
-        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, agent);
+        var telemetry = settings.TelemetrySinkImage is { } sinkImage
+            ? TelemetrySink.Spec($"{prefix}-telemetry", sinkImage, internalNetwork.Name, labels("telemetry"))
+            : null;
+        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, agent, telemetry);
     }
 
     /// <summary>
@@ -88,24 +93,31 @@ public sealed record BottlePlan(
         : ["--permission-mode", bottle.PermissionMode];
 
     /// <summary>The proxy settings first, so that nothing in the manifest can come before them.</summary>
-    private static List<KeyValuePair<string, string>> AgentEnvironment(ResolvedBottle bottle, bool extraCa)
+    private static List<KeyValuePair<string, string>> AgentEnvironment(ResolvedBottle bottle, BottlePlanSettings settings)
     {
         var proxy = AgentLayout.ProxyUrl;
+        // The telemetry sink is inside the bottle: asked through the proxy, it would be an unknown host.
+        var direct = settings.TelemetrySinkImage is null ? "localhost,127.0.0.1" : $"localhost,127.0.0.1,{TelemetrySink.Host}";
         List<KeyValuePair<string, string>> env =
         [
             new("HTTP_PROXY", proxy), new("HTTPS_PROXY", proxy), new("http_proxy", proxy), new("https_proxy", proxy),
-            new("NO_PROXY", "localhost,127.0.0.1"), new("no_proxy", "localhost,127.0.0.1"),
+            new("NO_PROXY", direct), new("no_proxy", direct),
         ];
         // Bash, hook and MCP subprocesses of Claude do not see the token; no telemetry or updates leave the bottle.
         env.Add(new("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "1"));
         env.Add(new("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
-        if (extraCa)
+        if (settings.ExtraCaCertificatesFile is not null)
             env.Add(new("NODE_EXTRA_CA_CERTS", AgentLayout.ExtraCaCertificates));
+        if (settings.TelemetrySinkImage is not null)
+            env.AddRange(TelemetrySink.AgentEnvironment(bottle, settings.TraceParent));
         env.AddRange(bottle.Environment.Select(e => new KeyValuePair<string, string>(e.Name, e.Value)));
         return env;
     }
 }
 
-/// <summary>What a plan needs beyond the bottle: naming, images, and where the proxy's config file is.</summary>
+/// <summary>
+/// What a plan needs beyond the bottle: naming, images, and where the proxy's config file is. With a
+/// <see cref="TelemetrySinkImage"/> the bottle gets a telemetry sink and Claude exports to it.
+/// </summary>
 public sealed record BottlePlanSettings(string Instance, string LeaseFile, string NamePrefix, string PipelockImage, string AgentImage,
-    string PipelockConfigFile, string? ExtraCaCertificatesFile = null);
+    string PipelockConfigFile, string? ExtraCaCertificatesFile = null, string? TelemetrySinkImage = null, string? TraceParent = null);

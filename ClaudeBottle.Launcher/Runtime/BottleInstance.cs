@@ -9,4 +9,5 @@ public sealed class BottleInstance(string name, string stateDirectory)
     public string? EgressNetworkId { get; internal set; }
     public string? ProxyId { get; internal set; }
     public string? AgentId { get; internal set; }
+    public string? TelemetryId { get; internal set; }
 }

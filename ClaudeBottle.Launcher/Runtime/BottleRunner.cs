@@ -1,5 +1,7 @@
 using ClaudeBottle.Launcher.Pipelock;
+using System.Diagnostics;
 using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Telemetry;
 using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 
@@ -25,22 +27,35 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         var name = plan.Bottle.Name;
         var instance = new BottleInstance(name, stateDirectory);
         var step = "preparing";
+        Activity? span = null;
+        // Each step is a span of the launch trace; the one in progress when something fails carries the reason.
+        void Begin(string spanName, string description)
+        {
+            span?.Dispose();
+            step = description;
+            span = LaunchTracing.Step(spanName, name);
+        }
         try
         {
             step = "writing the pipelock configuration";
             WriteProxyConfig(plan, stateDirectory);
 
-            step = $"making image {plan.Proxy.Image} available";
+            Begin("image.pull", $"making image {plan.Proxy.Image} available");
             await EnsureImageAsync(plan.Proxy.Image, progress, ct);
             step = $"making image {plan.Agent.Image} available";
             await EnsureImageAsync(plan.Agent.Image, progress, ct);
+            if (plan.Telemetry is { } sinkSpec && sinkSpec.Image != plan.Agent.Image)
+            {
+                step = $"making image {sinkSpec.Image} available";
+                await EnsureImageAsync(sinkSpec.Image, progress, ct);
+            }
 
-            step = "creating the bottle's networks";
+            Begin("network.create", "creating the bottle's networks");
             progress.Step(step);
             instance.InternalNetworkId = await CreateNetworkAsync(plan.InternalNetwork, ct);
             instance.EgressNetworkId = await CreateNetworkAsync(plan.EgressNetwork, ct);
 
-            step = "creating the pipelock proxy";
+            Begin("proxy.start", "creating the pipelock proxy");
             progress.Step(step);
             instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy, ct);
             // Attached before start: engines before API 1.44 accept only one network at create.
@@ -50,22 +65,34 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             step = "starting the pipelock proxy";
             await engine.StartContainerAsync(instance.ProxyId, ct);
             // From inside the bottle: the proxy answers /health (it is healthy), and nothing else answers.
-            step = "checking the proxy and the bottle's isolation";
+            Begin("proxy.health", "checking the proxy and the bottle's isolation");
             progress.Step(step);
             await EnsureRunningAsync(instance.ProxyId, ct);
             await ProbeAsync(plan, instance, ct);
             progress.ProxyHealthy();
 
-            step = "creating the agent";
+            if (plan.Telemetry is { } sink)
+            {
+                // Up before Claude, which exports to it from its first moments.
+                Begin("telemetry.start", "starting the telemetry sink");
+                progress.Step(step);
+                instance.TelemetryId = await engine.CreateContainerAsync(sink, ct);
+                await engine.StartContainerAsync(instance.TelemetryId, ct);
+            }
+
+            Begin("agent.start", "creating the agent");
             progress.Step(step);
             instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
             step = "starting the agent";
             await engine.StartContainerAsync(instance.AgentId, ct);
             progress.AgentStarted(instance.AgentId);
+            span?.Dispose();
             return instance;
         }
         catch (Exception e)
         {
+            span.Fail($"failed while {step}: {Describe(e)}");
+            span?.Dispose();
             logger.LogError("Bottle {Bottle} failed while {Step}: {Reason}", name, step, Describe(e));
             await RemoveAsync(instance, CancellationToken.None);
             if (e is OperationCanceledException && ct.IsCancellationRequested)
@@ -140,6 +167,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Removes the agent, the proxy, the networks and the generated files; safe to call twice.</summary>
     public async Task RemoveAsync(BottleInstance instance, CancellationToken ct)
     {
+        using var span = LaunchTracing.Step("bottle.teardown", instance.Name, root: true);
         var failures = new List<string>();
         async Task Try(string what, Func<Task> action)
         {
@@ -155,6 +183,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
         if (instance.AgentId is { } agent)
             await Try("agent container", () => engine.RemoveContainerAsync(agent, ct));
+        if (instance.TelemetryId is { } telemetry)
+            await Try("telemetry sink", () => engine.RemoveContainerAsync(telemetry, ct));
         if (instance.ProxyId is { } proxy)
             await Try("proxy container", () => engine.RemoveContainerAsync(proxy, ct));
         if (instance.InternalNetworkId is { } internalNetwork)
@@ -167,9 +197,12 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
                 Directory.Delete(instance.StateDirectory, recursive: true);
             return Task.CompletedTask;
         });
-        (instance.AgentId, instance.ProxyId, instance.InternalNetworkId, instance.EgressNetworkId) = (null, null, null, null);
+        (instance.AgentId, instance.ProxyId, instance.TelemetryId, instance.InternalNetworkId, instance.EgressNetworkId) = (null, null, null, null, null);
         if (failures.Count > 0)
+        {
+            span.Fail(string.Join("; ", failures));
             logger.LogError("Bottle {Bottle}: could not remove {Failures}", instance.Name, string.Join("; ", failures));
+        }
     }
 
     /// <summary>The pipelock config goes in the bottle's state directory, readable by pipelock's unprivileged user.</summary>

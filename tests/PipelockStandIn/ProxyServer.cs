@@ -76,14 +76,16 @@ internal static class ProxyServer
                 return;
             }
 
+            // As pipelock 2.3.0 logs them: a CONNECT's host:port as "target", a proxied URL as "url".
+            var targetField = method == "CONNECT" ? "target" : "url";
             var fields = new Dictionary<string, string?>
             {
-                ["method"] = method, ["target"] = target, ["client_ip"] = clientIp, ["agent"] = config.Agent,
+                ["method"] = method, [targetField] = target, ["client_ip"] = clientIp, ["agent"] = config.Agent,
             };
             if (StandInConfig.EnvironmentSecrets.FirstOrDefault(secret => Uri.UnescapeDataString(target).Contains(secret, StringComparison.Ordinal)) is not null)
             {
                 // As pipelock does: a URL that carried a secret is logged as its scheme and host only.
-                fields["target"] = method == "CONNECT" ? host : $"http://{host}";
+                fields[targetField] = method == "CONNECT" ? host : $"http://{host}";
                 fields["scanner"] = "dlp";
                 fields["reason"] = "environment variable leak detected";
                 Log.Event("warn", "blocked", fields);
@@ -112,7 +114,8 @@ internal static class ProxyServer
                 await RespondAsync(downstream, 502, method == "CONNECT" ? "tunnel dial failed" : "upstream dial failed");
                 return;
             }
-            Log.Event("info", "allowed", fields);
+            // pipelock's events for what it lets through: a tunnel opened, or a forwarded HTTP request.
+            Log.Event("info", method == "CONNECT" ? "tunnel_open" : "forward_http", fields);
             var upstream = upstreamClient.GetStream();
             if (method == "CONNECT")
             {

@@ -1,0 +1,60 @@
+using ClaudeBottle.Launcher.Telemetry.Otlp;
+
+namespace ClaudeBottle.Launcher.Telemetry;
+
+/// <summary>Egress decisions as OTLP log records, one resource per proxy.</summary>
+internal static class EgressRecords
+{
+    public const string EventName = "claude_bottle.egress";
+
+    // OTLP severity numbers: INFO and WARN.
+    private const int Info = 9;
+    private const int Warn = 13;
+
+    public static LogRecord ToLogRecord(TelemetrySource source, EgressDecision decision)
+    {
+        var verb = decision.Allowed ? "allowed" : "blocked";
+        var record = new LogRecord
+        {
+            TimeUnixNano = (ulong)(decision.Time.ToUnixTimeMilliseconds() * 1_000_000),
+            ObservedTimeUnixNano = (ulong)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000),
+            SeverityNumber = decision.Allowed ? Info : Warn,
+            SeverityText = decision.Allowed ? "Information" : "Warning",
+            EventName = EventName,
+            Body = new AnyValue
+            {
+                StringValue = $"{verb} {decision.Method} {decision.Target}{(decision.Reason is { } reason ? $": {reason}" : "")}",
+            },
+        };
+        record.Attributes.Add(Text(LaunchTracing.BottleAttribute, source.Bottle));
+        record.Attributes.Add(Text("egress.decision", verb));
+        record.Attributes.Add(Text("egress.host", decision.Host));
+        // pipelock already reduced a URL that carried a secret to its scheme and host.
+        if (decision.Target is { } target)
+            record.Attributes.Add(Text("egress.target", target));
+        if (decision.Method is { } method)
+            record.Attributes.Add(Text("http.request.method", method));
+        if (decision.Scanner is { } scanner)
+            record.Attributes.Add(Text("egress.scanner", scanner));
+        if (decision.Reason is { } why)
+            record.Attributes.Add(Text("egress.reason", why));
+        return record;
+    }
+
+    /// <summary>One export request, grouping records by their source.</summary>
+    public static ExportLogsServiceRequest Request(IEnumerable<(TelemetrySource Source, LogRecord Record)> records)
+    {
+        var request = new ExportLogsServiceRequest();
+        foreach (var group in records.GroupBy(r => r.Source))
+        {
+            var scope = new ScopeLogs { Scope = new InstrumentationScope { Name = LaunchTracing.SourceName } };
+            scope.LogRecords.AddRange(group.Select(r => r.Record));
+            var resourceLogs = new ResourceLogs { Resource = OtlpRelay.Attribute(null, group.Key) };
+            resourceLogs.ScopeLogs.Add(scope);
+            request.ResourceLogs.Add(resourceLogs);
+        }
+        return request;
+    }
+
+    public static KeyValue Text(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
+}

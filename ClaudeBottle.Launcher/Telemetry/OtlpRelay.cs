@@ -1,0 +1,180 @@
+using System.Net.Http.Headers;
+using System.Threading.Channels;
+using ClaudeBottle.Launcher.Telemetry.Otlp;
+using ClaudeBottle.ServiceDefaults;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeBottle.Launcher.Telemetry;
+
+/// <summary>
+/// Sends bottles' telemetry over OTLP/HTTP to the dashboard (or the collector the user named): each proxy's egress
+/// decisions, made into log records here, and what Claude exported to its bottle's sink. The resource of everything
+/// relayed is rewritten to its bottle's, so an agent can neither hide its telemetry nor pass it off as another's.
+/// Nothing in a bottle can reach the destination: only this process talks to it.
+/// </summary>
+internal sealed class OtlpRelay : IAsyncDisposable
+{
+    /// <summary>Longest sink line accepted: the sink takes bodies up to 4 MiB, which base64 makes 5.6 MB.</summary>
+    internal const int MaxLineLength = 6 * 1024 * 1024;
+
+    private const string ServiceNameKey = "service.name";
+    private const string ServiceInstanceKey = "service.instance.id";
+
+    private readonly OtlpDestination _destination;
+    private readonly ILogger _logger;
+    private readonly HttpClient _http;
+    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(10_000)
+    {
+        // A flood from one agent costs old telemetry, never the app host's memory.
+        FullMode = BoundedChannelFullMode.DropOldest,
+        SingleReader = true,
+    });
+    private readonly Task _pump;
+    private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
+
+    private abstract record Item;
+
+    private sealed record EgressItem(TelemetrySource Source, LogRecord Record) : Item;
+
+    private sealed record RequestItem(string Signal, byte[] Body) : Item;
+
+    public OtlpRelay(OtlpDestination destination, ILogger logger, HttpMessageHandler? handler = null)
+    {
+        _destination = destination;
+        _logger = logger;
+        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http.Timeout = TimeSpan.FromSeconds(10);
+        _pump = Task.Run(PumpAsync);
+    }
+
+    public OtlpDestination Destination => _destination;
+
+    /// <summary>Queues one egress decision as a log record of <paramref name="source"/> (the proxy's resource).</summary>
+    public void Egress(TelemetrySource source, EgressDecision decision) =>
+        _queue.Writer.TryWrite(new EgressItem(source, EgressRecords.ToLogRecord(source, decision)));
+
+    /// <summary>
+    /// Queues one line of a bottle's sink (<c>otlp &lt;signal&gt; &lt;base64 protobuf&gt;</c>) as <paramref name="source"/>'s
+    /// telemetry; false when the line is not a well-formed OTLP request, which is then dropped.
+    /// </summary>
+    public bool Forward(TelemetrySource source, string line)
+    {
+        if (Rewrite(source, line) is not { } item)
+            return false;
+        _queue.Writer.TryWrite(item);
+        return true;
+    }
+
+    /// <summary>Parses a sink line and gives every resource in it <paramref name="source"/>'s identity.</summary>
+    internal static (string Signal, byte[] Body)? RewriteLine(TelemetrySource source, string line) =>
+        Rewrite(source, line) is { } item ? (item.Signal, item.Body) : null;
+
+    private static RequestItem? Rewrite(TelemetrySource source, string line)
+    {
+        if (line.Length > MaxLineLength)
+            return null;
+        var parts = line.Split(' ', 3);
+        if (parts.Length != 3 || parts[0] != "otlp")
+            return null;
+        var bytes = new byte[parts[2].Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(parts[2], bytes, out var length))
+            return null;
+        try
+        {
+            var body = new ReadOnlySpan<byte>(bytes, 0, length);
+            IMessage message;
+            switch (parts[1])
+            {
+                case "logs":
+                    var logs = ExportLogsServiceRequest.Parser.ParseFrom(body);
+                    foreach (var r in logs.ResourceLogs)
+                        r.Resource = Attribute(r.Resource, source);
+                    message = logs;
+                    break;
+                case "traces":
+                    var traces = ExportTraceServiceRequest.Parser.ParseFrom(body);
+                    foreach (var r in traces.ResourceSpans)
+                        r.Resource = Attribute(r.Resource, source);
+                    message = traces;
+                    break;
+                case "metrics":
+                    var metrics = ExportMetricsServiceRequest.Parser.ParseFrom(body);
+                    foreach (var r in metrics.ResourceMetrics)
+                        r.Resource = Attribute(r.Resource, source);
+                    message = metrics;
+                    break;
+                default:
+                    return null;
+            }
+            return new RequestItem(parts[1], message.ToByteArray());
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The resource's own attributes (Claude's version, OS, ...) stay; who it is comes from us.</summary>
+    internal static Resource Attribute(Resource? resource, TelemetrySource source)
+    {
+        var attributed = new Resource();
+        if (resource is not null)
+            attributed.Attributes.AddRange(resource.Attributes.Where(a => a.Key is not (ServiceNameKey or ServiceInstanceKey or LaunchTracing.BottleAttribute)));
+        attributed.Attributes.Add(EgressRecords.Text(ServiceNameKey, source.ServiceName));
+        attributed.Attributes.Add(EgressRecords.Text(LaunchTracing.BottleAttribute, source.Bottle));
+        return attributed;
+    }
+
+    private async Task PumpAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Item>();
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < 512 && reader.TryRead(out var item))
+                batch.Add(item);
+            foreach (var request in batch.OfType<RequestItem>())
+                await PostAsync(request.Signal, request.Body);
+            var egress = batch.OfType<EgressItem>().ToList();
+            if (egress.Count > 0)
+                await PostAsync("logs", EgressRecords.Request(egress.Select(e => (e.Source, e.Record))).ToByteArray());
+            batch.Clear();
+        }
+    }
+
+    private async Task PostAsync(string signal, byte[] body)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, _destination.SignalUrl(signal)) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+            if (_destination.ApiKey is { } key)
+                request.Headers.Add(OtlpDestination.ApiKeyHeader, key);
+            using var response = await _http.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+                Warn($"the endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Warn(e.Message);
+        }
+    }
+
+    /// <summary>At most one warning a minute: an absent dashboard is worth knowing about, not worth a flood.</summary>
+    private void Warn(string reason)
+    {
+        if (DateTimeOffset.UtcNow - _lastWarning < TimeSpan.FromMinutes(1))
+            return;
+        _lastWarning = DateTimeOffset.UtcNow;
+        _logger.LogWarning("Bottle telemetry could not be sent to {Destination}: {Reason}", _destination, reason);
+    }
+
+    /// <summary>Sends what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAny(_pump, Task.Delay(TimeSpan.FromSeconds(5)));
+        _http.Dispose();
+    }
+}
