@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using ClaudeBottle.Launcher.Runtime;
 
 namespace ClaudeBottle.Integration.Tests.Docker;
 
@@ -56,6 +57,63 @@ public static class TestImages
         echo "got: $line"
         exit 5
         """);
+
+    /// <summary>The machine's CA bundle: this network re-signs TLS, so npm inside the build needs it (the extra-CA feature).</summary>
+    private const string HostCaBundle = "/etc/ssl/certs/ca-certificates.crt";
+
+    /// <summary>How the tests build the real standard agent image: from the offline base, trusting the machine's CAs.</summary>
+    public static AgentImageSettings StandardSettings => new()
+    {
+        BaseImage = TestEngine.BaseImage,
+        ExtraCaCertificatesFile = File.Exists(HostCaBundle) ? HostCaBundle : null,
+    };
+
+    /// <summary>The real standard agent image (Claude Code, Node, the telemetry sink), built once by the product's builder.</summary>
+    public static Task<string> StandardAgentAsync() => OnceAsync("standard-agent", async () =>
+    {
+        using var engine = new DockerContainerEngine();
+        var recipe = AgentImageBuilder.Standard(StandardSettings);
+        var output = new List<string>();
+        try
+        {
+            await new AgentImageBuilder(engine).EnsureAsync(recipe, output.Add, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"building the standard agent image failed: {e.Message}\n{string.Join("\n", output.TakeLast(30))}", e);
+        }
+        return recipe.Tag;
+    });
+
+    /// <summary>
+    /// The standard image with a stand-in for Claude that exports <paramref name="otlpLogs"/> (an OTLP/HTTP logs body)
+    /// to the endpoint it is given, as Claude Code's exporter does, prints its TRACEPARENT, then stays up.
+    /// </summary>
+    public static async Task<string> TelemetryClaudeAsync(byte[] otlpLogs)
+    {
+        var standard = await StandardAgentAsync();
+        return await OnceAsync($"telemetry-claude\n{Convert.ToBase64String(otlpLogs)}", () => BuildAsync("claude-bottle-test/telemetry-claude", $$"""
+            FROM {{standard}}
+            USER root
+            RUN rm -f /usr/local/bin/claude
+            COPY claude /usr/local/bin/claude
+            COPY logs.bin /usr/local/share/fake-claude/logs.bin
+            USER claude
+            """, files:
+        [
+            Script("claude", """
+                echo "fake-claude traceparent: ${TRACEPARENT:-unset}" >&2
+                for i in $(seq 1 60); do
+                  if curl -sf -o /dev/null -m 2 -H 'Content-Type: application/x-protobuf' --data-binary @/usr/local/share/fake-claude/logs.bin "$OTEL_EXPORTER_OTLP_ENDPOINT/v1/logs"; then
+                    echo "fake-claude: telemetry exported" >&2; break
+                  fi
+                  sleep 1
+                done
+                exec sleep infinity
+                """),
+            ("logs.bin", otlpLogs),
+        ]));
+    }
 
     /// <summary>An agent image whose <c>claude</c> is <paramref name="script"/>, run as the non-root user claude.</summary>
     private static Task<string> ClaudeImageAsync(string repository, string script) => OnceAsync($"{repository}\n{script}", () => BuildAsync(repository, $$"""

@@ -34,7 +34,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
         string[] appHostArgs =
         [
             "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
-            $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}", $"--ClaudeBottle:StateRoot={stateRoot}", .. args,
+            $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}", $"--ClaudeBottle:StateRoot={stateRoot}",
+            // These test agents' images have no Node for a telemetry sink; telemetry has tests of its own.
+            "--ClaudeBottle:Telemetry:Enabled=false", .. args,
         ];
         var binary = Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost");
         var start = terminal

@@ -46,6 +46,9 @@ internal sealed class AppHostRun : IAsyncDisposable
             "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), .. approve ? new[] { "--yes" } : [],
             $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}",
             $"--ClaudeBottle:StateRoot={stateRoot}",
+            // The launch profile names a dashboard OTLP endpoint that nobody serves under test; a test that wants
+            // telemetry turns it back on and names its own receiver (the later value wins).
+            "--ClaudeBottle:Telemetry:Enabled=false",
             .. args,
         ];
         using var cts = new CancellationTokenSource(Timeout);

@@ -7,32 +7,20 @@ namespace ClaudeBottle.Integration.Tests.Images;
 /// <summary>The real standard agent image, built by the product's builder from the offline Debian base.</summary>
 public sealed class AgentImageTests
 {
-    /// <summary>The machine's CA bundle: this network re-signs TLS, so npm inside the build needs it (the extra-CA feature).</summary>
-    private const string HostCaBundle = "/etc/ssl/certs/ca-certificates.crt";
-
     [SkippableFact]
     public async Task The_standard_image_builds_once_and_runs_claude_as_a_non_root_user()
     {
         await TestEngine.RequireAsync();
         using var engine = new DockerContainerEngine();
-        var builder = new AgentImageBuilder(engine);
-        var recipe = AgentImageBuilder.Standard(new AgentImageSettings
-        {
-            BaseImage = TestEngine.BaseImage,
-            ExtraCaCertificatesFile = File.Exists(HostCaBundle) ? HostCaBundle : null,
-        });
-
-        var progress = new List<string>();
-        await builder.EnsureAsync(recipe, progress.Add, CancellationToken.None);
-        (await engine.ImageExistsAsync(recipe.Tag, CancellationToken.None)).Should().BeTrue(string.Join("\n", progress.TakeLast(30)));
+        // Built (once per test run, whichever test asks first) by the product's builder.
+        var tag = await TestImages.StandardAgentAsync();
+        var recipe = AgentImageBuilder.Standard(TestImages.StandardSettings);
+        recipe.Tag.Should().Be(tag);
+        (await engine.ImageExistsAsync(recipe.Tag, CancellationToken.None)).Should().BeTrue();
 
         // Same inputs: same tag, nothing built.
         var again = new List<string>();
-        await new AgentImageBuilder(engine).EnsureAsync(AgentImageBuilder.Standard(new AgentImageSettings
-        {
-            BaseImage = TestEngine.BaseImage,
-            ExtraCaCertificatesFile = File.Exists(HostCaBundle) ? HostCaBundle : null,
-        }), again.Add, CancellationToken.None);
+        await new AgentImageBuilder(engine).EnsureAsync(AgentImageBuilder.Standard(TestImages.StandardSettings), again.Add, CancellationToken.None);
         again.Should().BeEmpty("an image whose inputs did not change is not rebuilt");
 
         using var client = TestEngine.CreateClient();

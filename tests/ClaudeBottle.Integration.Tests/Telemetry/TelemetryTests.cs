@@ -1,0 +1,101 @@
+using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Integration.Tests.Docker;
+using ClaudeBottle.Integration.Tests.Hosting;
+using ClaudeBottle.Launcher.Telemetry.Otlp;
+using Docker.DotNet.Models;
+using Google.Protobuf;
+using Resource = ClaudeBottle.Launcher.Telemetry.Otlp.Resource;
+
+namespace ClaudeBottle.Integration.Tests.Telemetry;
+
+/// <summary>
+/// A bottle's telemetry on the real engine, with an OTLP receiver of the test's own in the dashboard's place: the
+/// proxy's decisions, the launch's spans, and what a Claude stand-in exports from inside the bottle, which must get
+/// out through the sink while nothing in the bottle gets a route anywhere.
+/// </summary>
+public sealed class TelemetryTests
+{
+    private const string ClaudeEvent = "fake claude telemetry event";
+
+    /// <summary>What the stand-in exports: as Claude Code would, under a service name of its own choosing.</summary>
+    private static byte[] ClaudeLogs()
+    {
+        var resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "claude-code" } } } };
+        var record = new LogRecord { Body = new AnyValue { StringValue = ClaudeEvent }, SeverityText = "Information" };
+        record.Attributes.Add(new KeyValue { Key = "event.name", Value = new AnyValue { StringValue = "claude_code.user_prompt" } });
+        return new ExportLogsServiceRequest { ResourceLogs = { new ResourceLogs { Resource = resource, ScopeLogs = { new ScopeLogs { LogRecords = { record } } } } } }.ToByteArray();
+    }
+
+    [SkippableFact]
+    public async Task Egress_decisions_launch_spans_and_claudes_telemetry_reach_the_endpoint_and_open_no_route()
+    {
+        await TestEngine.RequireAsync();
+        using var receiver = new OtlpReceiver();
+        var agentImage = await TestImages.TelemetryClaudeAsync(ClaudeLogs());
+        var manifest = AppHostRun.WriteManifest("""
+            { "bottles": { "default": { "egress": { "allowlist": ["allowed.upstream.test"] } } },
+              "agents": { "watched": { "prompt": "say hello" } } }
+            """);
+        await using var scope = new TestScope();
+        var run = await AppHostRun.StartAsync(manifest, null,
+            $"--ClaudeBottle:AgentImage={agentImage}", "--ClaudeBottle:Telemetry:Enabled=true",
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Url}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf");
+        string traceParent;
+        await using (run)
+        {
+            await run.WaitAsync("watched-agent", KnownResourceStates.Running);
+            var agent = AppHostRun.Property(run.Snapshot("watched-agent"), "container.id")!;
+            var networks = AppHostRun.Property(run.Snapshot("watched-proxy"), "container.networks")!.Split(", ");
+            var egress = networks.Single(n => n.EndsWith("-egress"));
+            var (_, _, upstreamIp) = await scope.StartUpstreamAsync(egress, "allowed.upstream.test", "blocked.upstream.test");
+
+            // One request let through, one blocked: each a log record of the proxy, naming the host and the bottle.
+            for (var i = 0; i < 15 && !(await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"))).Output.Contains(Probes.UpstreamGreeting); i++)
+                await Task.Delay(500);
+            (await scope.ExecAsync(agent, Probes.Connect("blocked.upstream.test"))).Output.Should().Contain("403");
+            await receiver.WaitAsync(r => r.Logs.Any(l => IsEgress(l, "blocked", "blocked.upstream.test")), "the blocked request's log record");
+            await receiver.WaitAsync(r => r.Logs.Any(l => IsEgress(l, "allowed", "allowed.upstream.test")), "the allowed request's log record");
+            receiver.Logs.Single(l => IsEgress(l, "blocked", "blocked.upstream.test")).Severity.Should().Be("Warning");
+
+            // The bottle's summary, at a glance.
+            var bottle = run.Snapshot("watched");
+            AppHostRun.Property(bottle, "egress.blocked").Should().Be("blocked.upstream.test (1)");
+            AppHostRun.Property(bottle, "egress.allowed").Should().Contain("allowed.upstream.test (");
+
+            // Claude's own telemetry, relayed from the sink under the agent's name whatever name it gave itself.
+            await receiver.WaitAsync(r => r.Logs.Any(l => l.Body == ClaudeEvent), "the stand-in Claude's log record");
+            var claude = receiver.Logs.First(l => l.Body == ClaudeEvent);
+            claude.Resource.Should().Contain("service.name", "watched-agent").And.Contain("bottle.name", "watched");
+            claude.Attributes.Should().Contain("event.name", "claude_code.user_prompt");
+
+            // ... while neither the agent nor the sink has a route to the test's upstream, or to the host.
+            var sink = (await scope.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
+                .Single(c => c.Names.Any(n => n.StartsWith("/claude-bottle-", StringComparison.Ordinal) && n.EndsWith("-watched-telemetry", StringComparison.Ordinal)));
+            sink.NetworkSettings!.Networks.Keys.Should().ContainSingle().Which.Should().EndWith("-internal");
+            (await scope.ExecAsync(agent, Probes.Tcp(upstreamIp, 8080))).Output.Should().NotContain(Probes.UpstreamGreeting);
+            (await scope.ExecAsync(sink.ID, Probes.Tcp(upstreamIp, 8080))).Output.Should().NotContain(Probes.UpstreamGreeting);
+            (await scope.ExecAsync(sink.ID, Probes.Tcp("allowed.upstream.test", 8080))).Output.Should().NotContain(Probes.UpstreamGreeting);
+            foreach (var network in networks)
+            {
+                var gateway = await scope.GatewayAsync(network);
+                (await scope.ExecAsync(sink.ID, Probes.Tcp(gateway, new Uri(receiver.Url).Port))).ExitCode.Should().NotBe(0, "the sink must not reach the host at {0}", gateway);
+            }
+
+            traceParent = (await run.WaitForLogAsync("watched-agent", "fake-claude traceparent:")).Split(": ")[1].Trim();
+        }
+
+        // The launch, step by step, in one trace that the headless run continues; teardown in a trace of its own.
+        string[] steps = ["network.create", "proxy.start", "proxy.health", "telemetry.start", "agent.start"];
+        await receiver.WaitAsync(r => steps.Append("bottle.start").Append("bottle.teardown").All(n => r.Spans.Any(s => s.Name == n && s.Attributes.GetValueOrDefault("bottle.name") == "watched")),
+            "every launch span of the bottle");
+        var launch = receiver.Spans.Single(s => s.Name == "bottle.start" && s.Attributes["bottle.name"] == "watched");
+        launch.Resource.Should().Contain("service.name", "claude-bottle");
+        receiver.Spans.Where(s => steps.Contains(s.Name)).Should().OnlyContain(s => s.TraceId == launch.TraceId && s.ParentSpanId == launch.SpanId);
+        traceParent.Should().Be($"00-{launch.TraceId}-{launch.SpanId}-01");
+    }
+
+    private static bool IsEgress(OtlpReceiver.Log log, string decision, string host) =>
+        log.Resource.GetValueOrDefault("service.name") == "watched-proxy" && log.Resource.GetValueOrDefault("bottle.name") == "watched" &&
+        log.Attributes.GetValueOrDefault("egress.decision") == decision && log.Attributes.GetValueOrDefault("egress.host") == host &&
+        log.Attributes.GetValueOrDefault("bottle.name") == "watched";
+}
