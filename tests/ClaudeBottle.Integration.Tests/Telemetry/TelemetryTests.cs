@@ -1,4 +1,10 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Integration.Tests.Hosting;
 using ClaudeBottle.Launcher.Telemetry.Otlp;
@@ -92,6 +98,53 @@ public sealed class TelemetryTests
         launch.Resource.Should().Contain("service.name", "claude-bottle");
         receiver.Spans.Where(s => steps.Contains(s.Name)).Should().OnlyContain(s => s.TraceId == launch.TraceId && s.ParentSpanId == launch.SpanId);
         traceParent.Should().Be($"00-{launch.TraceId}-{launch.SpanId}-01");
+    }
+
+    /// <summary>The same through a real app host process and its real dashboard, read back through the dashboard's telemetry API.</summary>
+    [SkippableFact]
+    public async Task In_the_dashboard_the_decisions_and_claudes_telemetry_belong_to_the_bottles_resources()
+    {
+        await TestEngine.RequireAsync();
+        var agentImage = await TestImages.TelemetryClaudeAsync(ClaudeLogs());
+        var manifest = AppHostRun.WriteManifest("""{ "agents": { "seen": { "prompt": "say hello" } } }""");
+        var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
+
+        await using var host = await AppHostProcess.StartAsync(manifest, stateRoot, false, $"--ClaudeBottle:AgentImage={agentImage}", "--ClaudeBottle:Telemetry:Enabled=true");
+        await host.WaitForOutputAsync("/login?t=");
+        var login = Regex.Match(host.Text, @"(http://127\.0\.0\.1:\d+)/login\?t=([0-9a-f]+)");
+        using var dashboard = new HttpClient { BaseAddress = new Uri(login.Groups[1].Value) };
+        // The browser token of the login link is exchanged for the telemetry API's key, as the dashboard's own tools do.
+        using (var exchange = await dashboard.PostAsJsonAsync("/api/telemetry/validateToken", new { token = login.Groups[2].Value }))
+        {
+            exchange.EnsureSuccessStatusCode();
+            if ((await exchange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString() is { } key)
+                dashboard.DefaultRequestHeaders.Add("x-api-key", key);
+        }
+
+        string? agent = null;
+        await AppHostCrashTests.WaitUntilAsync(async () =>
+            (agent = (await AppHostRun.ObjectsAsync(stateRoot)).FirstOrDefault(o => o.Kind == LabelledKind.Container && o.Name.EndsWith("-seen-agent", StringComparison.Ordinal))?.Id) is not null,
+            "the agent exists");
+        await using var scope = new TestScope();
+        for (var i = 0; i < 20 && !(await scope.ExecAsync(agent!, Probes.Connect("evil.test"))).Output.Contains("403"); i++)
+            await Task.Delay(500);
+
+        async Task<string> LogsOf(string resource)
+        {
+            using var response = await dashboard.GetAsync($"/api/telemetry/logs?resource={resource}");
+            return await response.Content.ReadAsStringAsync();
+        }
+        await AppHostCrashTests.WaitUntilAsync(async () => (await LogsOf("seen-proxy")).Contains("blocked CONNECT evil.test:8080", StringComparison.Ordinal),
+            "the dashboard lists the blocked request under seen-proxy");
+        await AppHostCrashTests.WaitUntilAsync(async () => (await LogsOf("seen-agent")).Contains(ClaudeEvent, StringComparison.Ordinal),
+            "the dashboard lists the stand-in Claude's record under seen-agent");
+        (await LogsOf("seen-proxy")).Should().Contain("\"egress.host\"").And.Contain("\"evil.test\"").And.NotContain(ClaudeEvent);
+
+        using (var kill = Process.Start("kill", ["-TERM", host.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var exit = new CancellationTokenSource(AppHostRun.Timeout);
+        await host.Process.WaitForExitAsync(exit.Token);
+        (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("shutdown removes the sink with the rest of the bottle");
     }
 
     private static bool IsEgress(OtlpReceiver.Log log, string decision, string host) =>
