@@ -18,8 +18,10 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Where the bottle networks' subnets come from.</summary>
     public SubnetAllocator Subnets { get; init; } = SubnetAllocator.Parse(SubnetAllocator.DefaultPool);
 
-    // Bottles of this process start concurrently; choosing subnets one at a time keeps them apart.
+    // Bottles of this process start concurrently; choosing subnets one at a time, and remembering those being
+    // created, keeps them apart.
     private static readonly SemaphoreSlim SubnetGate = new(1, 1);
+    private static readonly List<System.Net.IPNetwork> Reserved = [];
 
     /// <summary>Writes the proxy config, then creates and starts everything in <paramref name="plan"/>.</summary>
     public async Task<BottleInstance> StartAsync(BottlePlan plan, string stateDirectory, IBottleProgress progress, CancellationToken ct)
@@ -52,19 +54,30 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
             Begin("network.create", "creating the bottle's networks");
             progress.Step(step);
-            instance.InternalNetworkId = await CreateNetworkAsync(plan.InternalNetwork, ct);
-            instance.EgressNetworkId = await CreateNetworkAsync(plan.EgressNetwork, ct);
+            var internalNetwork = CreateNetworkAsync(plan.InternalNetwork, ct);
+            var egressNetwork = CreateNetworkAsync(plan.EgressNetwork, ct);
+            try
+            {
+                await Task.WhenAll(internalNetwork, egressNetwork);
+            }
+            finally
+            {
+                // Whichever was made is removed on failure.
+                instance.InternalNetworkId = internalNetwork.IsCompletedSuccessfully ? internalNetwork.Result : null;
+                instance.EgressNetworkId = egressNetwork.IsCompletedSuccessfully ? egressNetwork.Result : null;
+            }
 
             Begin("proxy.start", "creating the pipelock proxy");
             progress.Step(step);
             instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy, ct);
             // Attached before start: engines before API 1.44 accept only one network at create.
-            await engine.ConnectNetworkAsync(instance.EgressNetworkId, instance.ProxyId, [], ct);
+            await engine.ConnectNetworkAsync(instance.EgressNetworkId!, instance.ProxyId, [], ct);
             progress.ProxyCreated(instance.ProxyId);
 
             step = "starting the pipelock proxy";
             await engine.StartContainerAsync(instance.ProxyId, ct);
-            // From inside the bottle: the proxy answers /health (it is healthy), and nothing else answers.
+            // From inside the bottle: the proxy answers /health (it is healthy), and nothing else answers. Not started
+            // earlier: before the proxy exists, the agent network's resolver takes seconds to fail on its name.
             Begin("proxy.health", "checking the proxy and the bottle's isolation");
             progress.Step(step);
             await EnsureRunningAsync(instance.ProxyId, ct);
@@ -104,26 +117,44 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Creates a network on the next free subnet of the pool; another app host may take one at the same moment.</summary>
     private async Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            var subnet = await ReserveSubnetAsync(ct);
+            try
+            {
+                // The gateway is named so that the engine reports it, and the isolation probe knows what to check.
+                return await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString() }, ct);
+            }
+            catch (DockerApiException e) when (attempt < 5 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // Taken by someone else between our look and our create: look again.
+            }
+            finally
+            {
+                // Made or not, the engine's own list now answers for it.
+                await SubnetGate.WaitAsync(CancellationToken.None);
+                Reserved.Remove(subnet);
+                SubnetGate.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Picks a subnet free on the engine and not being created by another bottle of this process: the choice is one
+    /// at a time, the creation (the slow part) is not.
+    /// </summary>
+    private async Task<System.Net.IPNetwork> ReserveSubnetAsync(CancellationToken ct)
+    {
         await SubnetGate.WaitAsync(ct);
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                var subnet = Subnets.Next(await engine.ListSubnetsAsync(ct))
-                             ?? throw new InvalidOperationException(
-                                 $"no free /{SubnetAllocator.DefaultPrefixLength} subnet is left in the bottle address pool {Subnets.Pool} " +
-                                 $"({Subnets.Capacity} subnets, two per bottle, all in use); stop some bottles, or give a wider pool in " +
-                                 $"{AddressPoolKey}");
-                try
-                {
-                    // The gateway is named so that the engine reports it, and the isolation probe knows what to check.
-                    return await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString() }, ct);
-                }
-                catch (DockerApiException e) when (attempt < 5 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
-                {
-                    // Taken by someone else between our look and our create: look again.
-                }
-            }
+            var subnet = Subnets.Next([.. await engine.ListSubnetsAsync(ct), .. Reserved.Select(r => r.ToString())])
+                         ?? throw new InvalidOperationException(
+                             $"no free /{SubnetAllocator.DefaultPrefixLength} subnet is left in the bottle address pool {Subnets.Pool} " +
+                             $"({Subnets.Capacity} subnets, two per bottle, all in use); stop some bottles, or give a wider pool in " +
+                             $"{AddressPoolKey}");
+            Reserved.Add(subnet);
+            return subnet;
         }
         finally
         {

@@ -36,18 +36,20 @@ public static class IsolationProbe
             """);
         script.Append($$"""
             healthy=0
-            for i in $(seq 120); do  # the proxy may still be starting: up to a minute
+            for i in $(seq 600); do  # the proxy may still be starting: up to a minute
               if timeout 3 bash -c 'exec 3<>/dev/tcp/{{proxyHost}}/{{proxyPort}} && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' 2>/dev/null | grep -q ' 200 '; then
                 healthy=1; break
               fi
-              sleep 0.5
+              sleep 0.1
             done
             if [ $healthy = 0 ]; then echo "FAIL the proxy ({{proxyHost}}:{{proxyPort}}) does not answer /health"; fail=1; fi
 
             """);
+        // Only now, with the bottle's network proven to carry packets (the proxy answered over it), does silence from
+        // an address mean it is out of reach: tried earlier, a bridge still coming up drops the first packets, and a
+        // reachable host would pass for unreachable. The addresses are tried at once; each costs its full timeout.
         foreach (var address in forbidden)
             script.Append($"( if reach {address} 9; then echo \"FAIL {address} answered: the bottle reaches it directly\"; exit 1; fi ) &\n");
-        // The addresses are tried at once: each unreachable one costs its full timeout.
         script.Append("""
             for job in $(jobs -p); do wait $job || fail=1; done
             if [ $fail = 0 ]; then echo "PROBE OK"; else echo "PROBE FAILED"; exit 1; fi
