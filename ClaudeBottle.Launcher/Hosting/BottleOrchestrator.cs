@@ -243,9 +243,40 @@ internal sealed class BottleOrchestrator(
             return false;
         if (session.Watch is { } watch)
             await watch.CancelAsync();
-        await _runner.RemoveAsync(instance, CancellationToken.None);
+        if (!await _runner.RemoveAsync(instance, CancellationToken.None))
+            await FinishRemovalAsync(instance);
         session.Instance = null;
         return true;
+    }
+
+    /// <summary>
+    /// A removal the engine did not answer (it is restarting, say) is finished when it answers again; at shutdown
+    /// there is no waiting, and the next start's reaper finishes it.
+    /// </summary>
+    private async Task FinishRemovalAsync(BottleInstance instance)
+    {
+        logger.LogWarning("Could not remove all of bottle {Bottle}; retrying when the container engine answers", instance.Name);
+        for (var delay = TimeSpan.FromMilliseconds(500); !_stopping.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        {
+            try
+            {
+                await Task.Delay(delay, _stopping.Token);
+                await engine.GetInfoAsync(_stopping.Token);
+            }
+            catch (Exception) when (!_stopping.IsCancellationRequested)
+            {
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            if (await _runner.RemoveAsync(instance, CancellationToken.None))
+            {
+                logger.LogInformation("Finished removing bottle {Bottle}", instance.Name);
+                return;
+            }
+        }
     }
 
     private async Task<InstanceLease?> EnsureReadyAsync(BottleResource bottle, CancellationToken ct)
@@ -305,24 +336,70 @@ internal sealed class BottleOrchestrator(
     private async Task WatchAgentAsync(BottleResource bottle, string agentId, CancellationToken ct)
     {
         long code;
-        try
+        while (true)
         {
-            code = await engine.WaitContainerAsync(agentId, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        catch (Exception e)
-        {
-            logger.LogError("Lost track of agent {Agent}: {Reason}", bottle.Agent.Name, e.Message);
-            return;
+            try
+            {
+                code = await engine.WaitContainerAsync(agentId, ct);
+                break;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The engine went away (restarted, crashed, unreachable): say so, and find out what became of the agent.
+                if (await AwaitEngineAsync(bottle, agentId, e, ct) is not { } state)
+                    return;
+                if (state.Running)
+                    continue;
+                code = state.ExitCode;
+                break;
+            }
         }
         loggers.GetLogger(bottle.Agent).LogInformation("Agent exited with code {Code}", code);
         await PublishAsync(bottle.Agent, KnownResourceStates.Exited, code == 0 ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Error,
             exitCode: code, stopped: true);
         // A bottle lives as long as its agent: nothing is left behind once it is done.
         await StopAsync(bottle, code, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Reports the engine lost, then waits for it to answer again: the agent's state then, or null when the bottle is
+    /// being removed anyway. An agent that is gone is reported as exited with code -1.
+    /// </summary>
+    private async Task<ContainerState?> AwaitEngineAsync(BottleResource bottle, string agentId, Exception lost, CancellationToken ct)
+    {
+        logger.LogWarning("Lost the container engine while bottle {Bottle} runs ({Reason}); waiting for it to come back", bottle.Name, lost.Message);
+        loggers.GetLogger(bottle).LogWarning("The container engine stopped answering ({Reason}); waiting for it to come back", lost.Message);
+        await PublishAsync(bottle, KnownResourceStates.RuntimeUnhealthy, KnownResourceStateStyles.Error);
+        await PublishAsync(bottle.Agent, KnownResourceStates.RuntimeUnhealthy, KnownResourceStateStyles.Error);
+        for (var delay = TimeSpan.FromMilliseconds(500); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        {
+            try
+            {
+                await Task.Delay(delay, ct);
+                var state = await engine.InspectContainerAsync(agentId, ct) ?? new ContainerState(false, -1, HealthState.None, "removed", null);
+                logger.LogWarning("The container engine answers again; bottle {Bottle}'s agent is {Status}", bottle.Name, state.Running ? "running" : $"exited ({state.ExitCode})");
+                loggers.GetLogger(bottle).LogWarning("The container engine answers again; the agent is {Status}", state.Running ? "running" : $"exited with code {state.ExitCode}");
+                if (state.Running)
+                {
+                    await PublishAsync(bottle.Agent, KnownResourceStates.Running, KnownResourceStateStyles.Success);
+                    await PublishAsync(bottle, KnownResourceStates.Running, KnownResourceStateStyles.Success);
+                    _ = FollowAsync(bottle.Agent, agentId, since: DateTimeOffset.UtcNow, ct);
+                }
+                return state;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                // Still gone.
+            }
+        }
     }
 
     private async Task FollowAsync(IResource resource, string containerId, DateTimeOffset? since, CancellationToken ct)
@@ -404,7 +481,17 @@ internal sealed class BottleOrchestrator(
         {
             while (true)
             {
-                var state = await engine.InspectContainerAsync(containerId, ct);
+                ContainerState? state;
+                try
+                {
+                    state = await engine.InspectContainerAsync(containerId, ct);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    // The engine itself is away; the agent's watcher reports that. Look again shortly.
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                    continue;
+                }
                 if (state is null)
                     return false;
                 if (state.Running)

@@ -31,6 +31,7 @@ public sealed class ComposeService
     public SortedDictionary<string, string>? Environment { get; set; }
     public List<string>? Volumes { get; set; }
     public List<string>? Tmpfs { get; set; }
+    public List<string>? Dns { get; set; }
     public string? Restart { get; set; }
     public SortedDictionary<string, ComposeServiceNetwork>? Networks { get; set; }
     [YamlMember(Alias = "depends_on")]

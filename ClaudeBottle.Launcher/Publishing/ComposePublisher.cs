@@ -108,6 +108,7 @@ public static class ComposePublisher
         Environment = spec.Environment.Count == 0 ? null : new(spec.Environment.ToDictionary(e => e.Key, e => EnvValue(e, bottle)), StringComparer.Ordinal),
         Volumes = spec.Binds.Count == 0 ? null : [.. spec.Binds.Select(b => $"{b.Source}:{b.Target}:{(b.ReadOnly ? "ro" : "rw")}")],
         Tmpfs = spec.Tmpfs.Count == 0 ? null : [.. spec.Tmpfs.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}:{t.Value}")],
+        Dns = spec.Dns.Count == 0 ? null : [.. spec.Dns],
         Restart = spec.RestartUnlessStopped ? "unless-stopped" : null,
         Networks = ServiceNetworks(spec, plan),
         Healthcheck = spec.Health is { } h ? new ComposeHealthcheck

@@ -17,6 +17,14 @@ public static class AgentLayout
     public const int ProxyPort = 8888;
     public static string ProxyUrl => $"http://{ProxyHost}:{ProxyPort}";
 
+    /// <summary>
+    /// The upstream resolver the agent's engine DNS is given: an address from TEST-NET-1 (RFC 5737), which nothing
+    /// answers. Engines with CVE-2024-29018 forward an internal network's lookups from the host's namespace when the
+    /// host's resolver is on loopback, so an agent could resolve, and leak through, outside names; with this resolver
+    /// they forward from the agent's own namespace, where there is no route. The bottle's own names still resolve.
+    /// </summary>
+    public const string NoRouteResolver = "192.0.2.1";
+
     /// <summary>The launching user's variable holding the Claude OAuth token; the agent sees it as CLAUDE_CODE_OAUTH_TOKEN.</summary>
     public const string TokenVariable = "CLAUDE_BOTTLE_OAUTH_TOKEN";
     public const string AgentTokenVariable = "CLAUDE_CODE_OAUTH_TOKEN";

@@ -69,6 +69,7 @@ public sealed record BottlePlan(
             Environment = AgentEnvironment(bottle, settings),
             Labels = labels("agent"),
             Network = internalNetwork.Name,
+            Dns = [AgentLayout.NoRouteResolver],
             Binds = binds,
             // Nothing outside the home directory, the workspace and /tmp is writable: the image cannot be altered.
             ReadOnlyRootFilesystem = true,

@@ -195,45 +195,53 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
     }
 
-    /// <summary>Removes the agent, the proxy, the networks and the generated files; safe to call twice.</summary>
-    public async Task RemoveAsync(BottleInstance instance, CancellationToken ct)
+    /// <summary>
+    /// Removes the agent, the proxy, the networks and the generated files; safe to call twice. False when something
+    /// could not be removed (the engine did not answer): it stays in <paramref name="instance"/> for a later call.
+    /// </summary>
+    public async Task<bool> RemoveAsync(BottleInstance instance, CancellationToken ct)
     {
         using var span = LaunchTracing.Step("bottle.teardown", instance.Name, root: true);
         var failures = new List<string>();
-        async Task Try(string what, Func<Task> action)
+        async Task<bool> Try(string what, Func<Task> action)
         {
             try
             {
                 await action();
+                return true;
             }
             catch (Exception e)
             {
                 failures.Add($"{what}: {Describe(e)}");
+                return false;
             }
         }
 
-        if (instance.AgentId is { } agent)
-            await Try("agent container", () => engine.RemoveContainerAsync(agent, ct));
-        if (instance.TelemetryId is { } telemetry)
-            await Try("telemetry sink", () => engine.RemoveContainerAsync(telemetry, ct));
-        if (instance.ProxyId is { } proxy)
-            await Try("proxy container", () => engine.RemoveContainerAsync(proxy, ct));
-        if (instance.InternalNetworkId is { } internalNetwork)
-            await Try("internal network", () => engine.RemoveNetworkAsync(internalNetwork, ct));
-        if (instance.EgressNetworkId is { } egress)
-            await Try("egress network", () => engine.RemoveNetworkAsync(egress, ct));
-        await Try("state directory", () =>
-        {
-            if (Directory.Exists(instance.StateDirectory))
-                Directory.Delete(instance.StateDirectory, recursive: true);
-            return Task.CompletedTask;
-        });
-        (instance.AgentId, instance.ProxyId, instance.TelemetryId, instance.InternalNetworkId, instance.EgressNetworkId) = (null, null, null, null, null);
-        if (failures.Count > 0)
-        {
-            span.Fail(string.Join("; ", failures));
-            logger.LogError("Bottle {Bottle}: could not remove {Failures}", instance.Name, string.Join("; ", failures));
-        }
+        if (instance.AgentId is { } agent && await Try("agent container", () => engine.RemoveContainerAsync(agent, ct)))
+            instance.AgentId = null;
+        if (instance.TelemetryId is { } telemetry && await Try("telemetry sink", () => engine.RemoveContainerAsync(telemetry, ct)))
+            instance.TelemetryId = null;
+        if (instance.ProxyId is { } proxy && await Try("proxy container", () => engine.RemoveContainerAsync(proxy, ct)))
+            instance.ProxyId = null;
+        // A network goes only once nothing is attached to it.
+        var containersGone = instance is { AgentId: null, TelemetryId: null, ProxyId: null };
+        if (containersGone && instance.InternalNetworkId is { } internalNetwork && await Try("internal network", () => engine.RemoveNetworkAsync(internalNetwork, ct)))
+            instance.InternalNetworkId = null;
+        if (containersGone && instance.EgressNetworkId is { } egress && await Try("egress network", () => engine.RemoveNetworkAsync(egress, ct)))
+            instance.EgressNetworkId = null;
+        // The proxy's config goes last: a proxy still there may be restarted by its engine, and needs it.
+        if (instance is { InternalNetworkId: null, EgressNetworkId: null } && containersGone)
+            await Try("state directory", () =>
+            {
+                if (Directory.Exists(instance.StateDirectory))
+                    Directory.Delete(instance.StateDirectory, recursive: true);
+                return Task.CompletedTask;
+            });
+        if (failures.Count == 0)
+            return true;
+        span.Fail(string.Join("; ", failures));
+        logger.LogError("Bottle {Bottle}: could not remove {Failures}", instance.Name, string.Join("; ", failures));
+        return false;
     }
 
     /// <summary>The pipelock config goes in the bottle's state directory, readable by pipelock's unprivileged user.</summary>

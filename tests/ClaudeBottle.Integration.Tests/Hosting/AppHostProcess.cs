@@ -29,7 +29,12 @@ internal sealed class AppHostProcess : IAsyncDisposable
     }
 
     /// <param name="terminal">Run under a pseudo-terminal (util-linux <c>script</c>), with stdin writable by the test.</param>
-    public static async Task<AppHostProcess> StartAsync(string manifestDirectory, string stateRoot, bool terminal = false, params string[] args)
+    public static Task<AppHostProcess> StartAsync(string manifestDirectory, string stateRoot, bool terminal = false, params string[] args) =>
+        StartAsync(manifestDirectory, stateRoot, terminal, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Variables for the process besides this one's (DOCKER_HOST, to point it at another engine).</param>
+    public static async Task<AppHostProcess> StartAsync(string manifestDirectory, string stateRoot, bool terminal,
+        IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         string[] appHostArgs =
         [
@@ -50,6 +55,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
 
         var host = new AppHostProcess(Process.Start(start)!);
         host.Process.OutputDataReceived += (_, e) => { lock (host.Output) host.Output.AppendLine(e.Data); };

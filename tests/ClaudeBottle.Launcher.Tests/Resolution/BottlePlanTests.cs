@@ -29,6 +29,16 @@ public sealed class BottlePlanTests
     }
 
     [Fact]
+    public void Only_the_agent_gets_a_resolver_that_cannot_forward_out()
+    {
+        var plan = BottlePlan.Create(Bottle("{}"), Settings);
+
+        plan.Agent.Dns.Should().Equal(AgentLayout.NoRouteResolver);
+        plan.Proxy.Dns.Should().BeEmpty("pipelock resolves allowlisted hosts the engine's usual way");
+        System.Net.IPAddress.Parse(AgentLayout.NoRouteResolver).GetAddressBytes()[..3].Should().Equal(new byte[] { 192, 0, 2 }, "TEST-NET-1: nothing answers there");
+    }
+
+    [Fact]
     public void A_headless_agent_runs_its_prompt_as_stream_json_without_a_tty()
     {
         var plan = BottlePlan.Create(Bottle("""{ "prompt": "fix it", "permissionMode": "plan" }"""), Settings);
