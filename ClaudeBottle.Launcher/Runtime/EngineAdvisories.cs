@@ -25,7 +25,8 @@ public static partial class EngineAdvisories
                        || (major == 25 && minor == 0 && patch < 5);
         return affected
             ? $"Docker engine {engineVersion} is affected by CVE-2024-29018: on a host whose resolver is on loopback (systemd-resolved), " +
-              "its DNS can answer an agent's lookups of outside names, a channel out of the bottle. Upgrade to 23.0.11, 25.0.5, 26.0 or later."
+              "its DNS answers lookups of outside names from internal networks. Bottles give their agents a resolver that cannot " +
+              "forward out, which closes that for them, but other containers on this engine stay exposed: upgrade to 23.0.11, 25.0.5, 26.0 or later."
             : null;
     }
 }
