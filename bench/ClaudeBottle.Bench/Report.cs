@@ -11,7 +11,7 @@ internal static class Report
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Medians of {runs} run(s); app host / docker as a ratio.");
         text.AppendLine();
-        text.AppendLine("| bottles | up: docker | up: app host | ratio | app host ready | bottle work / docker | down: docker | down: app host | ratio | memory per bottle: docker | app host | app host RSS | its children (DCP, dashboard) |");
+        text.AppendLine("| bottles | up: docker | up: app host | ratio | app host ready | bottle work / docker | down: docker | down: app host | ratio | memory per bottle: docker | app host | app host RSS | DCP and dashboard |");
         text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var ratios = new Dictionary<int, (double Up, double Work, double Down)>();
         foreach (var n in samples.Select(s => s.Bottles).Distinct().Order())
