@@ -83,31 +83,18 @@ internal sealed class OtlpRelay : IAsyncDisposable
         try
         {
             var body = new ReadOnlySpan<byte>(bytes, 0, length);
-            IMessage message;
-            switch (parts[1])
+            IExportRequest? request = parts[1] switch
             {
-                case "logs":
-                    var logs = ExportLogsServiceRequest.Parser.ParseFrom(body);
-                    foreach (var r in logs.ResourceLogs)
-                        r.Resource = Attribute(r.Resource, source);
-                    message = logs;
-                    break;
-                case "traces":
-                    var traces = ExportTraceServiceRequest.Parser.ParseFrom(body);
-                    foreach (var r in traces.ResourceSpans)
-                        r.Resource = Attribute(r.Resource, source);
-                    message = traces;
-                    break;
-                case "metrics":
-                    var metrics = ExportMetricsServiceRequest.Parser.ParseFrom(body);
-                    foreach (var r in metrics.ResourceMetrics)
-                        r.Resource = Attribute(r.Resource, source);
-                    message = metrics;
-                    break;
-                default:
-                    return null;
-            }
-            return new RequestItem(parts[1], message.ToByteArray());
+                "logs" => ExportLogsServiceRequest.Parser.ParseFrom(body),
+                "traces" => ExportTraceServiceRequest.Parser.ParseFrom(body),
+                "metrics" => ExportMetricsServiceRequest.Parser.ParseFrom(body),
+                _ => null,
+            };
+            if (request is null)
+                return null;
+            foreach (var part in request.Parts)
+                part.Resource = Attribute(part.Resource, source);
+            return new RequestItem(parts[1], request.ToByteArray());
         }
         catch (InvalidProtocolBufferException)
         {

@@ -6,9 +6,9 @@ namespace ClaudeBottle.Launcher.Tests.Resolution;
 
 public sealed class BottlePlanTests
 {
-    private static readonly BottlePlanSettings Settings = new("run1", "/tmp/x/run1.lock", "claude-bottle-run1-", "pipelock:1", "agent:1", "/tmp/x/run1/a/pipelock.yaml");
+    internal static readonly BottlePlanSettings Settings = new("run1", "/tmp/x/run1.lock", "claude-bottle-run1-", "pipelock:1", "agent:1", "/tmp/x/run1/a/pipelock.yaml");
 
-    private static ResolvedBottle Bottle(string agentJson) => BottleResolver.Resolve(
+    internal static ResolvedBottle Bottle(string agentJson) => BottleResolver.Resolve(
         ManifestLoader.Parse($$"""{ "agents": { "a": {{agentJson}} } }""", "m.json", Path.GetTempPath()), _ => null).Single();
 
     [Fact]

@@ -1,16 +1,15 @@
-using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Telemetry;
+using ClaudeBottle.Launcher.Tests.Resolution;
 
 namespace ClaudeBottle.Launcher.Tests.Telemetry;
 
 /// <summary>The sink in a bottle's plan, and what Claude is told about it.</summary>
 public sealed class TelemetryPlanTests
 {
-    private static readonly BottlePlanSettings Settings = new("run1", "/tmp/x/run1.lock", "claude-bottle-run1-", "pipelock:1", "agent:1", "/tmp/x/run1/a/pipelock.yaml");
+    private static readonly BottlePlanSettings Settings = BottlePlanTests.Settings;
 
-    private static ResolvedBottle Bottle(string agentJson) => BottleResolver.Resolve(
-        ManifestLoader.Parse($$"""{ "agents": { "a": {{agentJson}} } }""", "m.json", Path.GetTempPath()), _ => null).Single();
+    private static ResolvedBottle Bottle(string agentJson) => BottlePlanTests.Bottle(agentJson);
 
     private static Dictionary<string, string> Env(BottlePlan plan) => plan.Agent.Environment.ToDictionary(e => e.Key, e => e.Value);
 
