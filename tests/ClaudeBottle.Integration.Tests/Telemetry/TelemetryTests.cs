@@ -96,7 +96,9 @@ public sealed class TelemetryTests
             "every launch span of the bottle");
         var launch = receiver.Spans.Single(s => s.Name == "bottle.start" && s.Attributes["bottle.name"] == "watched");
         launch.Resource.Should().Contain("service.name", "claude-bottle");
-        receiver.Spans.Where(s => steps.Contains(s.Name)).Should().OnlyContain(s => s.TraceId == launch.TraceId && s.ParentSpanId == launch.SpanId);
+        // Other tests in this process start bottles too, and the activity source is the process's: this bottle's only.
+        receiver.Spans.Where(s => steps.Contains(s.Name) && s.Attributes.GetValueOrDefault("bottle.name") == "watched")
+            .Should().OnlyContain(s => s.TraceId == launch.TraceId && s.ParentSpanId == launch.SpanId);
         traceParent.Should().Be($"00-{launch.TraceId}-{launch.SpanId}-01");
     }
 
