@@ -31,6 +31,7 @@ internal sealed class OtlpRelay : IAsyncDisposable
         SingleReader = true,
     });
     private readonly Task _pump;
+    private readonly CancellationTokenSource _closing = new();
     private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
 
     private abstract record Item;
@@ -130,23 +131,44 @@ internal sealed class OtlpRelay : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends one request, retrying what may pass later (no answer yet, 429, 502–504) for about half a minute: the
+    /// dashboard starts alongside the bottles, and an agent exports from its first moment.
+    /// </summary>
     private async Task PostAsync(string signal, byte[] body)
     {
-        try
+        string? failure = null;
+        foreach (var delay in RetryDelays)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _destination.SignalUrl(signal)) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-            if (_destination.ApiKey is { } key)
-                request.Headers.Add(OtlpDestination.ApiKeyHeader, key);
-            using var response = await _http.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
-                Warn($"the endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            try
+            {
+                if (delay > TimeSpan.Zero)
+                    await Task.Delay(delay, _closing.Token);
+                using var request = new HttpRequestMessage(HttpMethod.Post, _destination.SignalUrl(signal)) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+                if (_destination.ApiKey is { } key)
+                    request.Headers.Add(OtlpDestination.ApiKeyHeader, key);
+                using var response = await _http.SendAsync(request, _closing.Token);
+                if (response.IsSuccessStatusCode)
+                    return;
+                failure = $"the endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}";
+                if ((int)response.StatusCode is not (429 or 502 or 503 or 504))
+                    break;
+            }
+            catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+            {
+                return; // Shutting down: what is left is dropped.
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                failure = e.Message;
+            }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            Warn(e.Message);
-        }
+        Warn(failure ?? "no answer");
     }
+
+    private static readonly TimeSpan[] RetryDelays =
+        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)];
 
     /// <summary>At most one warning a minute: an absent dashboard is worth knowing about, not worth a flood.</summary>
     private void Warn(string reason)
@@ -157,11 +179,14 @@ internal sealed class OtlpRelay : IAsyncDisposable
         _logger.LogWarning("Bottle telemetry could not be sent to {Destination}: {Reason}", _destination, reason);
     }
 
-    /// <summary>Sends what is queued, then stops.</summary>
+    /// <summary>Sends what is queued (for at most five seconds), then stops.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await Task.WhenAny(_pump, Task.Delay(TimeSpan.FromSeconds(5)));
+        await _closing.CancelAsync();
+        await _pump;
         _http.Dispose();
+        _closing.Dispose();
     }
 }

@@ -96,6 +96,28 @@ public sealed class OtlpRelayTests
         }
     }
 
+    private sealed class LateEndpoint(int failures) : HttpMessageHandler
+    {
+        public int Calls { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            ++Calls <= failures ? throw new HttpRequestException("Connection refused") : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_is_not_up_yet_gets_the_request_when_it_is()
+    {
+        var endpoint = new LateEndpoint(failures: 2);
+        var relay = new OtlpRelay(new OtlpDestination(new Uri("http://dashboard.test:18890"), IsHttp: true, ApiKey: null), NullLogger.Instance, endpoint);
+
+        relay.Egress(new TelemetrySource("a-proxy", "a"), new EgressDecision(true, "example.test", "CONNECT", "example.test:443", null, null, DateTimeOffset.UtcNow));
+        for (var i = 0; i < 100 && endpoint.Calls < 3; i++)
+            await Task.Delay(100);
+        await relay.DisposeAsync();
+
+        endpoint.Calls.Should().Be(3, "two refusals, then delivery");
+    }
+
     [Fact]
     public async Task Egress_decisions_are_posted_as_log_records_of_the_proxy()
     {
