@@ -139,7 +139,7 @@ public sealed class TelemetryTests
         await AppHostCrashTests.WaitUntilAsync(async () => (await LogsOf("seen-proxy")).Contains("blocked CONNECT evil.test:8080", StringComparison.Ordinal),
             "the dashboard lists the blocked request under seen-proxy");
         await AppHostCrashTests.WaitUntilAsync(async () => (await LogsOf("seen-agent")).Contains(ClaudeEvent, StringComparison.Ordinal),
-            "the dashboard lists the stand-in Claude's record under seen-agent");
+            $"the dashboard lists the stand-in Claude's record under seen-agent; the app host printed:\n{host.Text}");
         (await LogsOf("seen-proxy")).Should().Contain("\"egress.host\"").And.Contain("\"evil.test\"").And.NotContain(ClaudeEvent);
 
         using (var kill = Process.Start("kill", ["-TERM", host.Process.Id.ToString(CultureInfo.InvariantCulture)]))
