@@ -457,8 +457,12 @@ internal sealed class BottleOrchestrator(
         try
         {
             await foreach (var line in engine.FollowLogsAsync(sinkId, null, ct))
-                if (!relay.Forward(source, line.Text) && rejected++ == 0)
+            {
+                if (line.IsError)
+                    loggers.GetLogger(bottle.Agent).LogWarning("telemetry sink: {Line}", line.Text); // Node's own complaints.
+                else if (!relay.Forward(source, line.Text) && rejected++ == 0)
                     loggers.GetLogger(bottle.Agent).LogWarning("The telemetry sink sent something that is not OTLP; it was dropped");
+            }
         }
         catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
         {
