@@ -40,7 +40,8 @@ public sealed class BottleComposeEnvironment : Resource
         var task = await context.ReportingStep.CreateTaskAsync($"Writing the Docker Compose deployment of {Bottles.Count} bottle(s)", context.CancellationToken);
         await using (task)
         {
-            var files = ComposePublisher.Publish(Bottles, Settings);
+            var executables = new HashSet<string>(StringComparer.Ordinal);
+            var files = ComposePublisher.Publish(Bottles, Settings, executables);
             Directory.CreateDirectory(output);
             foreach (var owned in Owned.Select(o => Path.Join(output, o)))
             {
@@ -52,6 +53,8 @@ public sealed class BottleComposeEnvironment : Resource
                 var full = Path.Join(output, path);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                 await File.WriteAllBytesAsync(full, content, context.CancellationToken);
+                if (executables.Contains(path) && !OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(full, File.GetUnixFileMode(full) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             }
             context.Logger.LogInformation("Wrote {Count} files to {Output}", files.Count, output);
             await task.CompleteAsync($"Wrote {Path.Join(output, ComposePublisher.ComposeFileName)} and {files.Count - 1} more files",

@@ -27,8 +27,12 @@ public static class ComposePublisher
     public const string EnvExampleFileName = ".env.example";
 
     /// <summary>The files of the deployment, by path relative to the output directory.</summary>
-    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings)
+    /// <param name="bottles">The bottles, resolved for publishing (<see cref="Resolve"/>).</param>
+    /// <param name="settings">Images and options of the deployment.</param>
+    /// <param name="executables">Receives the paths of files that must be executable (scripts of build contexts and skills).</param>
+    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings, ISet<string>? executables = null)
     {
+        executables ??= new HashSet<string>(StringComparer.Ordinal);
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         var compose = new ComposeFile();
         var variables = new SortedSet<string>(StringComparer.Ordinal) { AgentLayout.TokenVariable };
@@ -41,7 +45,7 @@ public static class ComposePublisher
 
         foreach (var bottle in bottles.OrderBy(b => b.Name, StringComparer.Ordinal))
         {
-            var (agentImage, build) = AgentImage(bottle, settings, files);
+            var (agentImage, build) = AgentImage(bottle, settings, files, executables);
             var configFile = $"pipelock/{bottle.Name}.yaml";
             files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigWriter.Write(bottle));
             var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{configFile}", caFile));
@@ -52,7 +56,7 @@ public static class ComposePublisher
             var agent = Service(plan.Agent, plan, bottle);
             agent.Build = build;
             agent.DependsOn = new(StringComparer.Ordinal) { [plan.Proxy.Name] = new ComposeDependency { Condition = "service_healthy" } };
-            agent.Volumes = [.. plan.Agent.AnonymousVolumes, .. plan.Agent.Binds.Select(b => Volume(b, bottle, files))];
+            agent.Volumes = [.. plan.Agent.AnonymousVolumes, .. plan.Agent.Binds.Select(b => Volume(b, bottle, files, executables))];
             compose.Services[plan.Agent.Name] = agent;
             foreach (var secret in bottle.Environment.Where(e => e.IsSecret))
                 variables.Add(secret.SourceVariable!);
@@ -71,16 +75,21 @@ public static class ComposePublisher
     public static IReadOnlyList<ResolvedBottle> Resolve(BottleManifest manifest) =>
         BottleResolver.Resolve(manifest, _ => "(published as a reference)");
 
-    private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, ComposeSettings settings, SortedDictionary<string, byte[]> files)
+    private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, ComposeSettings settings, SortedDictionary<string, byte[]> files,
+        ISet<string> executables)
     {
         var images = AgentImageBuilder.PlanFor(bottle.Image, settings.AgentImage, settings.PrebuiltAgentImage);
         if (images.Standard is { } standard)
-            foreach (var (name, content) in standard.Files)
-                files[$"images/agent/{name}"] = content;
+            foreach (var file in standard.Files)
+                files[$"images/agent/{file.Name}"] = file.Content;
         if (images.Own is { } own)
         {
-            foreach (var (name, content) in own.Files)
-                files[$"images/{bottle.Name}/{name}"] = content;
+            foreach (var file in own.Files)
+            {
+                files[$"images/{bottle.Name}/{file.Name}"] = file.Content;
+                if (file.Executable)
+                    executables.Add($"images/{bottle.Name}/{file.Name}");
+            }
             return (own.Tag, new ComposeBuild
             {
                 Context = $"./images/{bottle.Name}",
@@ -157,7 +166,7 @@ public static class ComposePublisher
     }
 
     /// <summary>Skills travel with the deployment; host files (ssh keys, the workspace) stay where they are.</summary>
-    private static string Volume(BindMount bind, ResolvedBottle bottle, SortedDictionary<string, byte[]> files)
+    private static string Volume(BindMount bind, ResolvedBottle bottle, SortedDictionary<string, byte[]> files, ISet<string> executables)
     {
         var mount = bottle.Mounts.FirstOrDefault(m => m.Source == bind.Source && m.Target == bind.Target);
         var source = bind.Source;
@@ -166,7 +175,12 @@ public static class ComposePublisher
             var name = Path.GetFileName(mount.Target);
             var directory = new DirectoryInfo(mount.Source);
             foreach (var file in directory.EnumerateFiles("*", SearchOption.AllDirectories))
-                files[$"skills/{bottle.Name}/{name}/{Path.GetRelativePath(directory.FullName, file.FullName).Replace('\\', '/')}"] = File.ReadAllBytes(file.FullName);
+            {
+                var path = $"skills/{bottle.Name}/{name}/{Path.GetRelativePath(directory.FullName, file.FullName).Replace('\\', '/')}";
+                files[path] = File.ReadAllBytes(file.FullName);
+                if (!OperatingSystem.IsWindows() && (file.UnixFileMode & UnixFileMode.UserExecute) != 0)
+                    executables.Add(path);
+            }
             source = $"./skills/{bottle.Name}/{name}";
         }
         return $"{Escape(source)}:{bind.Target}:{(bind.ReadOnly ? "ro" : "rw")}";

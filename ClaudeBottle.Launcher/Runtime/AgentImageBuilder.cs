@@ -6,8 +6,11 @@ using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Runtime;
 
+/// <summary>A file of an image's build context; an executable one keeps its execute permission in the image.</summary>
+public sealed record ContextFile(string Name, byte[] Content, bool Executable = false);
+
 /// <summary>An image to build: where, how, and the files of its context.</summary>
-public sealed record ImageRecipe(ImageBuild Build, IReadOnlyList<(string Name, byte[] Content)> Files)
+public sealed record ImageRecipe(ImageBuild Build, IReadOnlyList<ContextFile> Files)
 {
     public string Tag => Build.Tag;
 }
@@ -74,9 +77,9 @@ public sealed class AgentImageBuilder(IContainerEngine engine)
                 using var stream = assembly.GetManifestResourceStream(n)!;
                 using var copy = new MemoryStream();
                 stream.CopyTo(copy);
-                return (Name: n[ResourcePrefix.Length..], Content: copy.ToArray());
+                return new ContextFile(n[ResourcePrefix.Length..], copy.ToArray());
             })
-            .Append(("extra-ca-certificates.crt", settings.ExtraCaCertificatesFile is { } ca ? File.ReadAllBytes(ca) : []))
+            .Append(new ContextFile("extra-ca-certificates.crt", settings.ExtraCaCertificatesFile is { } ca ? File.ReadAllBytes(ca) : []))
             .ToList();
         var args = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -92,7 +95,9 @@ public sealed class AgentImageBuilder(IContainerEngine engine)
     {
         var context = new DirectoryInfo(source.Context);
         var files = context.EnumerateFiles("*", SearchOption.AllDirectories)
-            .Select(f => (Name: Path.GetRelativePath(context.FullName, f.FullName).Replace('\\', '/'), Content: File.ReadAllBytes(f.FullName)))
+            // As the docker CLI does, a script's execute permission travels with it: `RUN ./install.sh` must work.
+            .Select(f => new ContextFile(Path.GetRelativePath(context.FullName, f.FullName).Replace('\\', '/'), File.ReadAllBytes(f.FullName),
+                !OperatingSystem.IsWindows() && (f.UnixFileMode & UnixFileMode.UserExecute) != 0))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         var args = new SortedDictionary<string, string>(StringComparer.Ordinal) { [BaseImageArgument] = standardTag };
@@ -119,18 +124,18 @@ public sealed class AgentImageBuilder(IContainerEngine engine)
         }
     }
 
-    private async Task BuildAsync(ImageBuild build, IReadOnlyList<(string Name, byte[] Content)> files, Action<string> progress, CancellationToken ct)
+    private async Task BuildAsync(ImageBuild build, IReadOnlyList<ContextFile> files, Action<string> progress, CancellationToken ct)
     {
         progress($"building image {build.Tag}");
         using var context = new MemoryStream();
         await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
         {
-            foreach (var (name, content) in files)
+            foreach (var file in files)
             {
-                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name)
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, file.Name)
                 {
-                    DataStream = new MemoryStream(content),
-                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    DataStream = new MemoryStream(file.Content),
+                    Mode = file.Executable ? ExecutableMode : FileMode,
                 }, ct);
             }
         }
@@ -139,15 +144,21 @@ public sealed class AgentImageBuilder(IContainerEngine engine)
         progress($"built image {build.Tag}");
     }
 
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary>rwxr-xr-x.</summary>
+    public const UnixFileMode ExecutableMode = FileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
     private static Dictionary<string, string> Labels() => new() { [BottleLabels.Project] = BottleLabels.ProjectValue };
 
-    private static string Hash(IEnumerable<(string Name, byte[] Content)> files, IEnumerable<KeyValuePair<string, string>> args)
+    private static string Hash(IEnumerable<ContextFile> files, IEnumerable<KeyValuePair<string, string>> args)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (name, content) in files)
+        foreach (var file in files)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes($"file {name} {content.Length}\n"));
-            hash.AppendData(content);
+            // Plain files hash as they always did, so that existing images keep their tags.
+            hash.AppendData(Encoding.UTF8.GetBytes($"file {file.Name} {file.Content.Length}{(file.Executable ? " x" : "")}\n"));
+            hash.AppendData(file.Content);
         }
         foreach (var (key, value) in args)
             hash.AppendData(Encoding.UTF8.GetBytes($"arg {key}={value}\n"));

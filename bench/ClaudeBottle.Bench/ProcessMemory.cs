@@ -1,3 +1,6 @@
+// The benchmark reads Linux's /proc and drives a Linux engine.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace ClaudeBottle.Bench;
 
 /// <summary>Resident memory of processes, from Linux's /proc.</summary>

@@ -36,12 +36,9 @@ var configDirectory = Directory.CreateTempSubdirectory("claude-bottle-bench-conf
 var config = Path.Join(configDirectory.FullName, "pipelock.yaml");
 var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "bench": {} } }""", "bench.json", configDirectory.FullName), _ => null).Single();
 File.WriteAllText(config, PipelockConfigWriter.Write(bottle));
-if (!OperatingSystem.IsWindows())
-{
-    // pipelock runs as nobody.
-    configDirectory.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.OtherRead;
-    File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.GroupRead);
-}
+// pipelock runs as nobody.
+configDirectory.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.OtherRead;
+File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.GroupRead);
 
 var samples = new List<Sample>();
 try

@@ -1,6 +1,9 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
+// The integration tests drive a Linux engine from the same Linux machine (namespaces, file modes, /proc).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace ClaudeBottle.Integration.Tests.Docker;
 
 /// <summary>

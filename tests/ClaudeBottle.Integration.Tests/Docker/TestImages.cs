@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using ClaudeBottle.Launcher.Runtime;
 
 namespace ClaudeBottle.Integration.Tests.Docker;
@@ -111,7 +108,7 @@ public static class TestImages
                 done
                 exec sleep infinity
                 """),
-            ("logs.bin", otlpLogs),
+            new ContextFile("logs.bin", otlpLogs),
         ]));
     }
 
@@ -141,8 +138,8 @@ public static class TestImages
     }
 
     /// <summary>An executable bash script for an image's context.</summary>
-    public static (string Name, byte[] Content) Script(string name, string body) =>
-        (name, Encoding.UTF8.GetBytes($"#!/bin/bash\n{body}\n"));
+    public static ContextFile Script(string name, string body) =>
+        new(name, Encoding.UTF8.GetBytes($"#!/bin/bash\n{body}\n"), Executable: true);
 
     public static string RepositoryRoot
     {
@@ -168,7 +165,7 @@ public static class TestImages
                 COPY pipelock /pipelock
                 USER 65534:65534
                 ENTRYPOINT ["/pipelock"]
-                """, files: [("pipelock", binary)]);
+                """, files: [new ContextFile("pipelock", binary, Executable: true)]);
         }
         finally
         {
@@ -176,52 +173,28 @@ public static class TestImages
         }
     }
 
-    private static async Task<string> BuildAsync(string repository, string dockerfile, IReadOnlyList<(string Name, byte[] Content)> files)
+    /// <summary>Builds through the product's own builder, under a tag that hashes the Dockerfile and the files.</summary>
+    private static async Task<string> BuildAsync(string repository, string dockerfile, IReadOnlyList<ContextFile> files)
     {
+        List<ContextFile> context = [.. files, new ContextFile("Dockerfile", Encoding.UTF8.GetBytes(dockerfile))];
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(dockerfile));
-        foreach (var (name, content) in files)
+        foreach (var file in context)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(name));
-            hash.AppendData(content);
+            hash.AppendData(Encoding.UTF8.GetBytes($"{file.Name} {file.Executable}"));
+            hash.AppendData(file.Content);
         }
         var tag = $"{repository}:{Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}";
 
-        using var client = TestEngine.CreateClient();
+        using var engine = new DockerContainerEngine();
+        var output = new List<string>();
+        var build = new ImageBuild(tag, "Dockerfile", new Dictionary<string, string>(), new Dictionary<string, string> { [TestEngine.TestLabel] = "image" });
         try
         {
-            await client.Images.InspectImageAsync(tag);
-            return tag;
+            await new AgentImageBuilder(engine).EnsureAsync(new ImageRecipe(build, context), output.Add, CancellationToken.None);
         }
-        catch (DockerImageNotFoundException)
+        catch (Exception e)
         {
-        }
-
-        using var context = new MemoryStream();
-        await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            foreach (var (name, content) in files.Append(("Dockerfile", Encoding.UTF8.GetBytes(dockerfile))))
-            {
-                var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
-                {
-                    DataStream = new MemoryStream(content),
-                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
-                           UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
-                };
-                await tar.WriteEntryAsync(entry);
-            }
-        }
-        context.Position = 0;
-        var errors = new List<string>();
-        await client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters { Tags = [tag], Remove = true, ForceRemove = true },
-            context, null, null, new Progress<JSONMessage>(m => { if (m.Error is { } e) errors.Add(e.Message ?? ""); }));
-        try
-        {
-            await client.Images.InspectImageAsync(tag);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            throw new InvalidOperationException($"building {tag} failed: {string.Join("; ", errors)}");
+            throw new InvalidOperationException($"building {tag} failed: {e.Message}\n{string.Join("\n", output.TakeLast(20))}", e);
         }
         return tag;
     }

@@ -25,8 +25,13 @@ public sealed class BottleImageBuildTests
         File.WriteAllText(Path.Join(manifest, "images", "team", "Dockerfile"), $"""
             ARG CLAUDE_BOTTLE_AGENT_IMAGE
             FROM ${"{"}CLAUDE_BOTTLE_AGENT_IMAGE{"}"}
-            RUN echo "team-build-step {marker}" && echo {marker} > /home/claude/team-tool
+            COPY setup.sh /tmp/setup.sh
+            RUN /tmp/setup.sh && echo {marker} > /home/claude/team-tool
             """);
+        // A script run straight from the context: its execute permission must travel with it, as with `docker build`.
+        var setup = Path.Join(manifest, "images", "team", "setup.sh");
+        File.WriteAllText(setup, $"#!/bin/sh\necho \"team-build-step {marker}\"\n");
+        File.SetUnixFileMode(setup, File.GetUnixFileMode(setup) | UnixFileMode.UserExecute);
         Directory.CreateDirectory(Path.Join(manifest, "skills", "review"));
         File.WriteAllText(Path.Join(manifest, "skills", "review", "SKILL.md"), "---\nname: review\n---\nReview things.\n");
 

@@ -80,6 +80,27 @@ public sealed class ComposePublisherTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Execute permissions are a Unix notion.
+    public void Scripts_of_build_contexts_and_skills_stay_executable()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("image/Dockerfile", "ARG CLAUDE_BOTTLE_AGENT_IMAGE\nFROM ${CLAUDE_BOTTLE_AGENT_IMAGE}\nCOPY setup.sh /tmp/\nRUN /tmp/setup.sh\n");
+        var setup = dir.Write("image/setup.sh", "#!/bin/sh\n");
+        dir.Write("skills/tool/SKILL.md", "---\nname: tool\n---\n");
+        var run = dir.Write("skills/tool/run.sh", "#!/bin/sh\n");
+        foreach (var script in new[] { setup, run })
+            File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute);
+        var manifest = ManifestLoader.Parse("""{ "bottles": { "default": { "build": { "context": "image" } } }, "agents": { "a": { "skills": ["skills/tool"] } } }""",
+            Path.Join(dir.Path, "m.json"), dir.Path);
+        var executables = new HashSet<string>();
+
+        var files = ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new ComposeSettings(), executables);
+
+        executables.Should().BeEquivalentTo("images/a/setup.sh", "skills/a/tool/run.sh");
+        files.Keys.Should().Contain(executables);
+    }
+
+    [Fact]
     public void Values_with_a_dollar_are_escaped_for_compose()
     {
         var manifest = ManifestLoader.Parse("""{ "agents": { "a": { "env": { "PRICE": "$5" }, "prompt": "cost is $HOME" } } }""", "m.json", Path.GetTempPath());

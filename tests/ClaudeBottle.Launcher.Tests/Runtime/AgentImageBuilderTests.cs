@@ -50,4 +50,23 @@ public sealed class AgentImageBuilderTests
         dir.Write("requirements.txt", "requests\n");
         AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa").Tag.Should().NotBe(first.Tag);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Execute permissions are a Unix notion.
+    public void A_scripts_execute_permission_is_part_of_the_context_and_of_the_tag()
+    {
+        using var dir = new TempDirectory();
+        var dockerfile = dir.Write("Dockerfile", "ARG CLAUDE_BOTTLE_AGENT_IMAGE\nFROM ${CLAUDE_BOTTLE_AGENT_IMAGE}\nCOPY install.sh /tmp/\nRUN /tmp/install.sh\n");
+        var script = dir.Write("install.sh", "#!/bin/sh\necho installing\n");
+        var source = new ImageSource.Build(dir.Path, dockerfile);
+        var plain = AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa");
+
+        File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute);
+        var executable = AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa");
+
+        plain.Files.Single(f => f.Name == "install.sh").Executable.Should().BeFalse();
+        executable.Files.Single(f => f.Name == "install.sh").Executable.Should().BeTrue();
+        executable.Files.Single(f => f.Name == "Dockerfile").Executable.Should().BeFalse();
+        executable.Tag.Should().NotBe(plain.Tag, "a chmod changes what the build does");
+    }
 }
