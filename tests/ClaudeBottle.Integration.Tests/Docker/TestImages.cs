@@ -83,25 +83,27 @@ public static class TestImages
     });
 
     /// <summary>
-    /// The standard image with a stand-in for Claude that exports <paramref name="otlpLogs"/> (an OTLP/HTTP logs body)
-    /// to the endpoint it is given, as Claude Code's exporter does, prints its TRACEPARENT, then stays up.
+    /// The standard image with a stand-in for Claude that exports <paramref name="otlpLogs"/> and
+    /// <paramref name="otlpMetrics"/> (OTLP/HTTP bodies) to the endpoint it is given, as Claude Code's exporter does,
+    /// prints its TRACEPARENT, then stays up.
     /// </summary>
-    public static async Task<string> TelemetryClaudeAsync(byte[] otlpLogs)
+    public static async Task<string> TelemetryClaudeAsync(byte[] otlpLogs, byte[] otlpMetrics)
     {
         var standard = await StandardAgentAsync();
-        return await OnceAsync($"telemetry-claude\n{Convert.ToBase64String(otlpLogs)}", () => BuildAsync("claude-bottle-test/telemetry-claude", $$"""
+        return await OnceAsync($"telemetry-claude\n{Convert.ToBase64String(otlpLogs)}\n{Convert.ToBase64String(otlpMetrics)}", () => BuildAsync("claude-bottle-test/telemetry-claude", $$"""
             FROM {{standard}}
             USER root
             RUN rm -f /usr/local/bin/claude
             COPY claude /usr/local/bin/claude
-            COPY logs.bin /usr/local/share/fake-claude/logs.bin
+            COPY logs.bin metrics.bin /usr/local/share/fake-claude/
             USER claude
             """, files:
         [
             Script("claude", """
                 echo "fake-claude traceparent: ${TRACEPARENT:-unset}" >&2
                 for i in $(seq 1 60); do
-                  if curl -sf -o /dev/null -m 2 -H 'Content-Type: application/x-protobuf' --data-binary @/usr/local/share/fake-claude/logs.bin "$OTEL_EXPORTER_OTLP_ENDPOINT/v1/logs"; then
+                  if curl -sf -o /dev/null -m 2 -H 'Content-Type: application/x-protobuf' --data-binary @/usr/local/share/fake-claude/logs.bin "$OTEL_EXPORTER_OTLP_ENDPOINT/v1/logs" &&
+                     curl -sf -o /dev/null -m 2 -H 'Content-Type: application/x-protobuf' --data-binary @/usr/local/share/fake-claude/metrics.bin "$OTEL_EXPORTER_OTLP_ENDPOINT/v1/metrics"; then
                     echo "fake-claude: telemetry exported" >&2; break
                   fi
                   sleep 1
@@ -109,6 +111,7 @@ public static class TestImages
                 exec sleep infinity
                 """),
             new ContextFile("logs.bin", otlpLogs),
+            new ContextFile("metrics.bin", otlpMetrics),
         ]));
     }
 

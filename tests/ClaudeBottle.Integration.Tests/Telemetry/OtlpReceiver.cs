@@ -12,13 +12,15 @@ internal sealed class OtlpReceiver : IDisposable
 {
     public sealed record Log(IReadOnlyDictionary<string, string> Resource, IReadOnlyDictionary<string, string> Attributes, string Body, string Severity);
 
+    public sealed record Metric(IReadOnlyDictionary<string, string> Resource, string Name);
+
     public sealed record Span(IReadOnlyDictionary<string, string> Resource, string Name, string TraceId, string SpanId, string ParentSpanId,
         IReadOnlyDictionary<string, string> Attributes);
 
     private readonly HttpListener _listener = new();
     private readonly List<Log> _logs = [];
     private readonly List<Span> _spans = [];
-    private readonly List<string> _metrics = [];
+    private readonly List<Metric> _metrics = [];
 
     public OtlpReceiver()
     {
@@ -34,6 +36,8 @@ internal sealed class OtlpReceiver : IDisposable
     public IReadOnlyList<Log> Logs { get { lock (_logs) return [.. _logs]; } }
 
     public IReadOnlyList<Span> Spans { get { lock (_spans) return [.. _spans]; } }
+
+    public IReadOnlyList<Metric> Metrics { get { lock (_metrics) return [.. _metrics]; } }
 
     /// <summary>Waits until what was received satisfies <paramref name="done"/>; fails with <paramref name="what"/> otherwise.</summary>
     public async Task WaitAsync(Func<OtlpReceiver, bool> done, string what, TimeSpan? timeout = null)
@@ -97,7 +101,7 @@ internal sealed class OtlpReceiver : IDisposable
             case "/v1/metrics":
                 foreach (var resourceMetrics in ExportMetricsServiceRequest.Parser.ParseFrom(body).ResourceMetrics)
                     lock (_metrics)
-                        _metrics.AddRange(resourceMetrics.ScopeMetrics.SelectMany(s => s.Metrics).Select(m => m.Name));
+                        _metrics.AddRange(resourceMetrics.ScopeMetrics.SelectMany(s => s.Metrics).Select(m => new Metric(Attributes(resourceMetrics.Resource?.Attributes), m.Name)));
                 break;
             default:
                 throw new InvalidOperationException($"not an OTLP path: {path}");

@@ -32,12 +32,25 @@ public sealed class TelemetryTests
         return new ExportLogsServiceRequest { ResourceLogs = { new ResourceLogs { Resource = resource, ScopeLogs = { new ScopeLogs { LogRecords = { record } } } } } }.ToByteArray();
     }
 
+    /// <summary>A metric as Claude Code names its token counter, again under a service name of its own choosing.</summary>
+    private static byte[] ClaudeMetrics() => new ExportMetricsServiceRequest
+    {
+        ResourceMetrics =
+        {
+            new ResourceMetrics
+            {
+                Resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "claude-code" } } } },
+                ScopeMetrics = { new ScopeMetrics { Metrics = { new Metric { Name = "claude_code.token.usage", Unit = "tokens" } } } },
+            },
+        },
+    }.ToByteArray();
+
     [SkippableFact]
     public async Task Egress_decisions_launch_spans_and_claudes_telemetry_reach_the_endpoint_and_open_no_route()
     {
         await TestEngine.RequireAsync();
         using var receiver = new OtlpReceiver();
-        var agentImage = await TestImages.TelemetryClaudeAsync(ClaudeLogs());
+        var agentImage = await TestImages.TelemetryClaudeAsync(ClaudeLogs(), ClaudeMetrics());
         var manifest = AppHostRun.WriteManifest("""
             { "bottles": { "default": { "egress": { "allowlist": ["allowed.upstream.test"] } } },
               "agents": { "watched": { "prompt": "say hello" } } }
@@ -73,6 +86,9 @@ public sealed class TelemetryTests
             var claude = receiver.Logs.First(l => l.Body == ClaudeEvent);
             claude.Resource.Should().Contain("service.name", "watched-agent").And.Contain("bottle.name", "watched");
             claude.Attributes.Should().Contain("event.name", "claude_code.user_prompt");
+            await receiver.WaitAsync(r => r.Metrics.Any(m => m.Name == "claude_code.token.usage"), "the stand-in Claude's metric");
+            receiver.Metrics.First(m => m.Name == "claude_code.token.usage").Resource
+                .Should().Contain("service.name", "watched-agent").And.Contain("bottle.name", "watched");
 
             // ... while neither the agent nor the sink has a route to the test's upstream, or to the host.
             var sink = (await scope.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
@@ -107,7 +123,7 @@ public sealed class TelemetryTests
     public async Task In_the_dashboard_the_decisions_and_claudes_telemetry_belong_to_the_bottles_resources()
     {
         await TestEngine.RequireAsync();
-        var agentImage = await TestImages.TelemetryClaudeAsync(ClaudeLogs());
+        var agentImage = await TestImages.TelemetryClaudeAsync(ClaudeLogs(), ClaudeMetrics());
         var manifest = AppHostRun.WriteManifest("""{ "agents": { "seen": { "prompt": "say hello" } } }""");
         var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
 
