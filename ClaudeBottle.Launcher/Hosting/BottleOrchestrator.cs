@@ -449,32 +449,71 @@ internal sealed class BottleOrchestrator(
         await PublishAsync(bottle, null, properties: BottleProperties.ForEgress(session.Egress));
     }
 
-    /// <summary>Relays what Claude exported to the bottle's sink as the agent's telemetry, until the bottle ends.</summary>
+    /// <summary>
+    /// Relays what Claude exported to the bottle's sink as the agent's telemetry, until the bottle ends. A sink that
+    /// died (a flood can exhaust its memory) is restarted by the engine, and followed again.
+    /// </summary>
     private async Task RelayAsync(BottleResource bottle, string sinkId, OtlpRelay relay, CancellationToken ct)
     {
         var source = new TelemetrySource(bottle.Agent.Name, bottle.Name);
+        var log = loggers.GetLogger(bottle.Agent);
         var rejected = 0;
+        DateTimeOffset? since = null;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var line in engine.FollowLogsAsync(sinkId, since, ct))
+                {
+                    if (line.IsError)
+                        log.LogWarning("telemetry sink: {Line}", line.Text); // Node's own complaints.
+                    else if (!relay.Forward(source, line.Text) && rejected++ == 0)
+                        log.LogWarning("The telemetry sink sent something that is not OTLP; it was dropped");
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Following the telemetry of bottle {Bottle} failed: {Reason}", bottle.Name, e.Message);
+            }
+            if (ct.IsCancellationRequested)
+                return;
+            log.LogWarning("The telemetry sink stopped; Claude's telemetry is relayed again once the engine restarts it");
+            since = DateTimeOffset.UtcNow;
+            if (!await WaitUntilRunningAsync(sinkId, ct))
+                return;
+            log.LogInformation("The telemetry sink runs again");
+        }
+    }
+
+    /// <summary>Waits until a container runs (again); false when it is gone or the bottle ends.</summary>
+    private async Task<bool> WaitUntilRunningAsync(string containerId, CancellationToken ct)
+    {
         try
         {
-            await foreach (var line in engine.FollowLogsAsync(sinkId, null, ct))
+            while (true)
             {
-                if (line.IsError)
-                    loggers.GetLogger(bottle.Agent).LogWarning("telemetry sink: {Line}", line.Text); // Node's own complaints.
-                else if (!relay.Forward(source, line.Text) && rejected++ == 0)
-                    loggers.GetLogger(bottle.Agent).LogWarning("The telemetry sink sent something that is not OTLP; it was dropped");
+                try
+                {
+                    if (await engine.InspectContainerAsync(containerId, ct) is not { } state)
+                        return false;
+                    if (state.Running)
+                        return true;
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    // The engine itself is away: the agent's watcher reports that.
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return;
+            return false;
         }
-        catch (Exception e)
-        {
-            logger.LogWarning("Lost the telemetry of bottle {Bottle}: {Reason}", bottle.Name, e.Message);
-            return;
-        }
-        if (!ct.IsCancellationRequested)
-            loggers.GetLogger(bottle.Agent).LogWarning("The telemetry sink ended; Claude's telemetry is no longer relayed");
     }
 
     /// <summary>Publishes the stopped proxy's state and waits until it runs again; false when it is gone for good.</summary>

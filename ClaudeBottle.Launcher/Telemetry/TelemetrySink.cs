@@ -33,6 +33,8 @@ public static class TelemetrySink
         NetworkAliases = [Host],
         User = "65534:65534",
         ReadOnlyRootFilesystem = true,
+        // Killed by its memory limit under a flood, it comes back; the app host follows it again.
+        RestartUnlessStopped = true,
         MemoryBytes = 128L * 1024 * 1024,
         Pids = 32,
         Cpus = 0.5,

@@ -103,6 +103,17 @@ public sealed class TelemetryTests
                 (await scope.ExecAsync(sink.ID, Probes.Tcp(gateway, new Uri(receiver.Url).Port))).ExitCode.Should().NotBe(0, "the sink must not reach the host at {0}", gateway);
             }
 
+            // A sink that dies (as under a flood that exhausts its memory) comes back, and is relayed again.
+            (await scope.ExecAsync(sink.ID, "pkill -KILL -x node")).ExitCode.Should().Be(0, "the sink's Node process is killed");
+            await run.WaitForLogAsync("watched-agent", "The telemetry sink runs again");
+            for (var i = 0; i < 20 && receiver.Logs.Count(l => l.Body == ClaudeEvent) < 2; i++)
+            {
+                await scope.ExecAsync(agent, "curl -sf -o /dev/null -m 2 -H 'Content-Type: application/x-protobuf' " +
+                                             "--data-binary @/usr/local/share/fake-claude/logs.bin \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/logs\"");
+                await Task.Delay(500);
+            }
+            receiver.Logs.Count(l => l.Body == ClaudeEvent).Should().BeGreaterThanOrEqualTo(2, "the restarted sink is followed again");
+
             traceParent = (await run.WaitForLogAsync("watched-agent", "fake-claude traceparent:")).Split(": ")[1].Trim();
         }
 
