@@ -459,6 +459,7 @@ internal sealed class BottleOrchestrator(
         var log = loggers.GetLogger(bottle.Agent);
         var rejected = 0;
         DateTimeOffset? since = null;
+        var deaths = new Queue<DateTimeOffset>();
         while (!ct.IsCancellationRequested)
         {
             try
@@ -481,11 +482,42 @@ internal sealed class BottleOrchestrator(
             }
             if (ct.IsCancellationRequested)
                 return;
+            // A sink that cannot run at all (an image without Node or the sink's script) would restart for ever.
+            deaths.Enqueue(DateTimeOffset.UtcNow);
+            while (deaths.Peek() < DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1))
+                deaths.Dequeue();
+            if (deaths.Count >= 3)
+            {
+                var state = await InspectQuietlyAsync(sinkId, ct);
+                log.LogError("The telemetry sink keeps failing (exit code {Code}), so it is stopped and this bottle's Claude telemetry is off. " +
+                             "Its image must carry Node and {Script}, as the standard agent image does.", state?.ExitCode, TelemetrySink.Script);
+                try
+                {
+                    await engine.StopContainerAsync(sinkId, TimeSpan.Zero, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("Could not stop the telemetry sink of bottle {Bottle}: {Reason}", bottle.Name, e.Message);
+                }
+                return;
+            }
             log.LogWarning("The telemetry sink stopped; Claude's telemetry is relayed again once the engine restarts it");
             since = DateTimeOffset.UtcNow;
             if (!await WaitUntilRunningAsync(sinkId, ct))
                 return;
             log.LogInformation("The telemetry sink runs again");
+        }
+    }
+
+    private async Task<ContainerState?> InspectQuietlyAsync(string containerId, CancellationToken ct)
+    {
+        try
+        {
+            return await engine.InspectContainerAsync(containerId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
         }
     }
 

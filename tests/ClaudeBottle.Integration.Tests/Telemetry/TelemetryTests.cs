@@ -176,6 +176,28 @@ public sealed class TelemetryTests
         (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("shutdown removes the sink with the rest of the bottle");
     }
 
+    /// <summary>An agent image without the sink (a mirror of an older standard image, say): the sink fails, and stays stopped.</summary>
+    [SkippableFact]
+    public async Task A_sink_that_cannot_run_is_stopped_with_a_clear_error_and_the_bottle_runs_on()
+    {
+        await TestEngine.RequireAsync();
+        using var receiver = new OtlpReceiver();
+        var agentImage = await TestImages.AgentAsync(); // No Node, no sink script.
+        var manifest = AppHostRun.WriteManifest("""{ "agents": { "sinkless": {} } }""");
+        await using var run = await AppHostRun.StartAsync(manifest, null,
+            $"--ClaudeBottle:AgentImage={agentImage}", "--ClaudeBottle:Telemetry:Enabled=true",
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Url}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf");
+        await run.WaitAsync("sinkless-agent", KnownResourceStates.Running);
+
+        (await run.WaitForLogAsync("sinkless-agent", "The telemetry sink keeps failing")).Should().Contain(Launcher.Telemetry.TelemetrySink.Script);
+        using var client = TestEngine.CreateClient();
+        var sink = (await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
+            .Single(c => c.Names.Any(n => n.EndsWith("-sinkless-telemetry", StringComparison.Ordinal) && n.StartsWith("/claude-bottle-", StringComparison.Ordinal)));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        (await client.Containers.InspectContainerAsync(sink.ID)).State!.Status.Should().Be("exited", "a stopped sink is not restarted again");
+        run.Snapshot("sinkless-agent").State!.Text.Should().Be(KnownResourceStates.Running, "the bottle itself runs on");
+    }
+
     private static bool IsEgress(OtlpReceiver.Log log, string decision, string host) =>
         log.Resource.GetValueOrDefault("service.name") == "watched-proxy" && log.Resource.GetValueOrDefault("bottle.name") == "watched" &&
         log.Attributes.GetValueOrDefault("egress.decision") == decision && log.Attributes.GetValueOrDefault("egress.host") == host &&
