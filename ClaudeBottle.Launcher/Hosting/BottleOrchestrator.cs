@@ -451,7 +451,8 @@ internal sealed class BottleOrchestrator(
 
     /// <summary>
     /// Relays what Claude exported to the bottle's sink as the agent's telemetry, until the bottle ends. A sink that
-    /// died (a flood can exhaust its memory) is restarted by the engine, and followed again.
+    /// died (a flood can exhaust its memory) is restarted by the engine, and followed again; one that cannot run at
+    /// all (an image without Node or the sink's script) is stopped after three restarts, with the reason.
     /// </summary>
     private async Task RelayAsync(BottleResource bottle, string sinkId, OtlpRelay relay, CancellationToken ct)
     {
@@ -459,9 +460,10 @@ internal sealed class BottleOrchestrator(
         var log = loggers.GetLogger(bottle.Agent);
         var rejected = 0;
         DateTimeOffset? since = null;
-        var deaths = new Queue<DateTimeOffset>();
+        long? failingSince = null; // The restart count when the sink began to fail.
         while (!ct.IsCancellationRequested)
         {
+            var followed = DateTimeOffset.UtcNow;
             try
             {
                 await foreach (var line in engine.FollowLogsAsync(sinkId, since, ct))
@@ -482,15 +484,22 @@ internal sealed class BottleOrchestrator(
             }
             if (ct.IsCancellationRequested)
                 return;
-            // A sink that cannot run at all (an image without Node or the sink's script) would restart for ever.
-            deaths.Enqueue(DateTimeOffset.UtcNow);
-            while (deaths.Peek() < DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1))
-                deaths.Dequeue();
-            if (deaths.Count >= 3)
+            log.LogWarning("The telemetry sink stopped; Claude's telemetry is relayed again once the engine restarts it");
+            since = DateTimeOffset.UtcNow;
+            // A sink that stayed up a while had a single accident; one that keeps dying soon after starting cannot run.
+            if (since - followed > TimeSpan.FromSeconds(30))
+                failingSince = null;
+            var (up, state) = await WaitForSinkAsync(sinkId, failingSince, ct);
+            failingSince ??= state?.RestartCount;
+            if (up)
             {
-                var state = await InspectQuietlyAsync(sinkId, ct);
+                log.LogInformation("The telemetry sink runs again");
+                continue;
+            }
+            if (state is not null && !ct.IsCancellationRequested)
+            {
                 log.LogError("The telemetry sink keeps failing (exit code {Code}), so it is stopped and this bottle's Claude telemetry is off. " +
-                             "Its image must carry Node and {Script}, as the standard agent image does.", state?.ExitCode, TelemetrySink.Script);
+                             "Its image must carry Node and {Script}, as the standard agent image does.", state.ExitCode, TelemetrySink.Script);
                 try
                 {
                     await engine.StopContainerAsync(sinkId, TimeSpan.Zero, ct);
@@ -499,30 +508,16 @@ internal sealed class BottleOrchestrator(
                 {
                     logger.LogWarning("Could not stop the telemetry sink of bottle {Bottle}: {Reason}", bottle.Name, e.Message);
                 }
-                return;
             }
-            log.LogWarning("The telemetry sink stopped; Claude's telemetry is relayed again once the engine restarts it");
-            since = DateTimeOffset.UtcNow;
-            if (!await WaitUntilRunningAsync(sinkId, ct))
-                return;
-            log.LogInformation("The telemetry sink runs again");
+            return;
         }
     }
 
-    private async Task<ContainerState?> InspectQuietlyAsync(string containerId, CancellationToken ct)
-    {
-        try
-        {
-            return await engine.InspectContainerAsync(containerId, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Waits until a container runs (again); false when it is gone or the bottle ends.</summary>
-    private async Task<bool> WaitUntilRunningAsync(string containerId, CancellationToken ct)
+    /// <summary>
+    /// Waits until the sink is up again: (true, state); (false, state) when it keeps failing (three restarts since
+    /// <paramref name="restarts"/>, or since now); (false, null) when it is gone or the bottle ends.
+    /// </summary>
+    private async Task<(bool Up, ContainerState? State)> WaitForSinkAsync(string containerId, long? restarts, CancellationToken ct)
     {
         try
         {
@@ -531,20 +526,23 @@ internal sealed class BottleOrchestrator(
                 try
                 {
                     if (await engine.InspectContainerAsync(containerId, ct) is not { } state)
-                        return false;
-                    if (state.Running)
-                        return true;
+                        return (false, null);
+                    restarts ??= state.RestartCount;
+                    if (state.RestartCount >= restarts + 3)
+                        return (false, state);
+                    if (state.Up)
+                        return (true, state);
                 }
                 catch (Exception) when (!ct.IsCancellationRequested)
                 {
                     // The engine itself is away: the agent's watcher reports that.
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
             }
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return (false, null);
         }
     }
 

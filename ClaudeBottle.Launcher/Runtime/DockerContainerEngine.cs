@@ -200,7 +200,8 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
     {
         try
         {
-            var state = (await client.Containers.InspectContainerAsync(id, ct)).State!;
+            var inspect = await client.Containers.InspectContainerAsync(id, ct);
+            var state = inspect.State!;
             var health = state.Health?.Status switch
             {
                 "healthy" => HealthState.Healthy,
@@ -208,7 +209,8 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
                 "starting" => HealthState.Starting,
                 _ => HealthState.None,
             };
-            return new ContainerState(state.Running, state.ExitCode, health, state.Status, string.IsNullOrEmpty(state.Error) ? null : state.Error);
+            return new ContainerState(state.Running, state.ExitCode, health, state.Status, string.IsNullOrEmpty(state.Error) ? null : state.Error,
+                inspect.RestartCount);
         }
         catch (DockerContainerNotFoundException)
         {
