@@ -256,7 +256,7 @@ internal sealed class BottleOrchestrator(
     private async Task FinishRemovalAsync(BottleInstance instance)
     {
         logger.LogWarning("Could not remove all of bottle {Bottle}; retrying when the container engine answers", instance.Name);
-        for (var delay = TimeSpan.FromMilliseconds(500); !_stopping.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        foreach (var delay in Backoff())
         {
             try
             {
@@ -277,6 +277,13 @@ internal sealed class BottleOrchestrator(
                 return;
             }
         }
+    }
+
+    /// <summary>How long to wait between looks for an engine that went away: 0.5 s, doubling, at most 5 s, for ever.</summary>
+    private static IEnumerable<TimeSpan> Backoff()
+    {
+        for (var delay = TimeSpan.FromMilliseconds(500); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+            yield return delay;
     }
 
     private async Task<InstanceLease?> EnsureReadyAsync(BottleResource bottle, CancellationToken ct)
@@ -375,7 +382,7 @@ internal sealed class BottleOrchestrator(
         loggers.GetLogger(bottle).LogWarning("The container engine stopped answering ({Reason}); waiting for it to come back", lost.Message);
         await PublishAsync(bottle, KnownResourceStates.RuntimeUnhealthy, KnownResourceStateStyles.Error);
         await PublishAsync(bottle.Agent, KnownResourceStates.RuntimeUnhealthy, KnownResourceStateStyles.Error);
-        for (var delay = TimeSpan.FromMilliseconds(500); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        foreach (var delay in Backoff())
         {
             try
             {
@@ -400,6 +407,7 @@ internal sealed class BottleOrchestrator(
                 // Still gone.
             }
         }
+        return null; // Not reached: the backoff never ends.
     }
 
     private async Task FollowAsync(IResource resource, string containerId, DateTimeOffset? since, CancellationToken ct)
@@ -519,6 +527,17 @@ internal sealed class BottleOrchestrator(
     /// </summary>
     private async Task<(bool Up, ContainerState? State)> WaitForSinkAsync(string containerId, long? restarts, CancellationToken ct)
     {
+        bool Failing(ContainerState s) => s.RestartCount >= (restarts ??= s.RestartCount) + 3;
+        var state = await PollAsync(containerId, s => Task.FromResult(Failing(s) || s.Up), TimeSpan.FromMilliseconds(250), ct);
+        return state is null ? (false, null) : (!Failing(state), state);
+    }
+
+    /// <summary>
+    /// Inspects a container until <paramref name="done"/> says so, and returns that state; null when the container is
+    /// gone or <paramref name="ct"/> ends. While the engine does not answer it looks again: the agent's watcher reports that.
+    /// </summary>
+    private async Task<ContainerState?> PollAsync(string containerId, Func<ContainerState, Task<bool>> done, TimeSpan interval, CancellationToken ct)
+    {
         try
         {
             while (true)
@@ -526,23 +545,20 @@ internal sealed class BottleOrchestrator(
                 try
                 {
                     if (await engine.InspectContainerAsync(containerId, ct) is not { } state)
-                        return (false, null);
-                    restarts ??= state.RestartCount;
-                    if (state.RestartCount >= restarts + 3)
-                        return (false, state);
-                    if (state.Up)
-                        return (true, state);
+                        return null;
+                    if (await done(state))
+                        return state;
                 }
                 catch (Exception) when (!ct.IsCancellationRequested)
                 {
-                    // The engine itself is away: the agent's watcher reports that.
+                    // The engine itself is away.
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+                await Task.Delay(interval, ct);
             }
         }
         catch (OperationCanceledException)
         {
-            return (false, null);
+            return null;
         }
     }
 
@@ -550,43 +566,24 @@ internal sealed class BottleOrchestrator(
     private async Task<bool> WaitForProxyAsync(BottleProxyResource proxy, string containerId, CancellationToken ct)
     {
         var published = false;
-        try
+        var state = await PollAsync(containerId, async s =>
         {
-            while (true)
+            if (s.Up)
+                return true;
+            if (!published)
             {
-                ContainerState? state;
-                try
-                {
-                    state = await engine.InspectContainerAsync(containerId, ct);
-                }
-                catch (Exception) when (!ct.IsCancellationRequested)
-                {
-                    // The engine itself is away; the agent's watcher reports that. Look again shortly.
-                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
-                    continue;
-                }
-                if (state is null)
-                    return false;
-                if (state.Running)
-                {
-                    loggers.GetLogger(proxy).LogWarning("The proxy is running again");
-                    await PublishAsync(proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true);
-                    return true;
-                }
-                if (!published)
-                {
-                    loggers.GetLogger(proxy).LogWarning("The proxy stopped (exit code {Code}); the agent has no way out until it runs again", state.ExitCode);
-                    await PublishAsync(proxy, KnownResourceStates.Exited, state.ExitCode == 0 ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Error,
-                        exitCode: state.ExitCode, stopped: true);
-                    published = true;
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                loggers.GetLogger(proxy).LogWarning("The proxy stopped (exit code {Code}); the agent has no way out until it runs again", s.ExitCode);
+                await PublishAsync(proxy, KnownResourceStates.Exited, s.ExitCode == 0 ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Error,
+                    exitCode: s.ExitCode, stopped: true);
+                published = true;
             }
-        }
-        catch (OperationCanceledException)
-        {
             return false;
-        }
+        }, TimeSpan.FromMilliseconds(500), ct);
+        if (state is null)
+            return false;
+        loggers.GetLogger(proxy).LogWarning("The proxy is running again");
+        await PublishAsync(proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true);
+        return true;
     }
 
     private async Task FailAsync(BottleResource bottle, string reason)
