@@ -74,9 +74,7 @@ public sealed class IsolatedEngineTests
         using var engine = isolated.CreateEngine();
         var manifest = AppHostRun.WriteManifest("""{ "agents": { "survivor": {} } }""");
         var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
-        async Task<IReadOnlyList<LabelledObject>> Objects() =>
-            [.. (await engine.ListByLabelAsync($"{BottleLabels.Project}={BottleLabels.ProjectValue}", CancellationToken.None))
-                .Where(o => o.Labels.GetValueOrDefault(BottleLabels.Lease)?.StartsWith(stateRoot + "/", StringComparison.Ordinal) == true)];
+        Task<IReadOnlyList<LabelledObject>> Objects() => AppHostRun.ObjectsAsync(engine, stateRoot);
 
         await using var host = await AppHostProcess.StartAsync(manifest, stateRoot, false,
             new Dictionary<string, string> { ["DOCKER_HOST"] = isolated.Endpoint.ToString() }, $"--ClaudeBottle:AgentImage={agentImage}");

@@ -93,6 +93,12 @@ internal sealed class AppHostRun : IAsyncDisposable
     public static async Task<IReadOnlyList<LabelledObject>> ObjectsAsync(string stateRoot)
     {
         using var engine = new DockerContainerEngine();
+        return await ObjectsAsync(engine, stateRoot);
+    }
+
+    /// <summary>The same, on <paramref name="engine"/>.</summary>
+    public static async Task<IReadOnlyList<LabelledObject>> ObjectsAsync(IContainerEngine engine, string stateRoot)
+    {
         var all = await engine.ListByLabelAsync($"{BottleLabels.Project}={BottleLabels.ProjectValue}", CancellationToken.None);
         return [.. all.Where(o => o.Labels.GetValueOrDefault(BottleLabels.Lease)?.StartsWith(stateRoot + "/", StringComparison.Ordinal) == true)];
     }

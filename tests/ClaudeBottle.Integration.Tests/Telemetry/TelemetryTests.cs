@@ -91,8 +91,7 @@ public sealed class TelemetryTests
                 .Should().Contain("service.name", "watched-agent").And.Contain("bottle.name", "watched");
 
             // ... while neither the agent nor the sink has a route to the test's upstream, or to the host.
-            var sink = (await scope.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
-                .Single(c => c.Names.Any(n => n.StartsWith("/claude-bottle-", StringComparison.Ordinal) && n.EndsWith("-watched-telemetry", StringComparison.Ordinal)));
+            var sink = await SinkAsync(scope.Client, "watched");
             sink.NetworkSettings!.Networks.Keys.Should().ContainSingle().Which.Should().EndWith("-internal");
             (await scope.ExecAsync(agent, Probes.Tcp(upstreamIp, 8080))).Output.Should().NotContain(Probes.UpstreamGreeting);
             (await scope.ExecAsync(sink.ID, Probes.Tcp(upstreamIp, 8080))).Output.Should().NotContain(Probes.UpstreamGreeting);
@@ -191,12 +190,16 @@ public sealed class TelemetryTests
 
         (await run.WaitForLogAsync("sinkless-agent", "The telemetry sink keeps failing")).Should().Contain(Launcher.Telemetry.TelemetrySink.Script);
         using var client = TestEngine.CreateClient();
-        var sink = (await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
-            .Single(c => c.Names.Any(n => n.EndsWith("-sinkless-telemetry", StringComparison.Ordinal) && n.StartsWith("/claude-bottle-", StringComparison.Ordinal)));
+        var sink = await SinkAsync(client, "sinkless");
         await Task.Delay(TimeSpan.FromSeconds(3));
         (await client.Containers.InspectContainerAsync(sink.ID)).State!.Status.Should().Be("exited", "a stopped sink is not restarted again");
         run.Snapshot("sinkless-agent").State!.Text.Should().Be(KnownResourceStates.Running, "the bottle itself runs on");
     }
+
+    /// <summary>The telemetry sink of <paramref name="bottle"/>, as the engine lists it.</summary>
+    private static async Task<ContainerListResponse> SinkAsync(global::Docker.DotNet.DockerClient client, string bottle) =>
+        (await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
+            .Single(c => c.Names.Any(n => n.StartsWith("/claude-bottle-", StringComparison.Ordinal) && n.EndsWith($"-{bottle}-telemetry", StringComparison.Ordinal)));
 
     private static bool IsEgress(OtlpReceiver.Log log, string decision, string host) =>
         log.Resource.GetValueOrDefault("service.name") == "watched-proxy" && log.Resource.GetValueOrDefault("bottle.name") == "watched" &&
