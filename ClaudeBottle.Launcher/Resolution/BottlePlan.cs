@@ -104,7 +104,8 @@ public sealed record BottlePlan(
             new("HTTP_PROXY", proxy), new("HTTPS_PROXY", proxy), new("http_proxy", proxy), new("https_proxy", proxy),
             new("NO_PROXY", direct), new("no_proxy", direct),
         ];
-        // Bash, hook and MCP subprocesses of Claude do not see the token; no telemetry or updates leave the bottle.
+        // Bash, hook and MCP subprocesses of Claude do not see the token; Claude sends no nonessential traffic (its
+        // vendor telemetry, error reports, updates). Its OpenTelemetry, when on, goes to the bottle's own sink.
         env.Add(new("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "1"));
         env.Add(new("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
         if (settings.ExtraCaCertificatesFile is not null)
