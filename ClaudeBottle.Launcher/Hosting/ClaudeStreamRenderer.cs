@@ -20,14 +20,16 @@ public static class ClaudeStreamRenderer
         {
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
-            return String(root, "type") switch
+            // Materialised here: the lines read from the document, which is gone once this returns.
+            return (String(root, "type") switch
             {
                 "system" => System(root),
                 "assistant" => Contents(root, Assistant),
                 "user" => Contents(root, User),
                 "result" => [Result(root)],
+                "rate_limit_event" => RateLimit(root),
                 _ => [line],
-            };
+            }).ToList();
         }
         catch (JsonException)
         {
@@ -35,9 +37,28 @@ public static class ClaudeStreamRenderer
         }
     }
 
-    private static IEnumerable<string> System(JsonElement root) =>
-        String(root, "subtype") == "init"
-            ? [$"session started (model {String(root, "model") ?? "unknown"}, permission mode {String(root, "permissionMode") ?? "default"})"]
+    private static IEnumerable<string> System(JsonElement root) => String(root, "subtype") switch
+    {
+        "init" => Init(root),
+        // Claude retries a failed API call by itself; a person watching should see why it is waiting.
+        "api_retry" => [string.Create(CultureInfo.InvariantCulture,
+            $"API error{(Number(root, "error_status") is { } status ? $" {status}" : "")} ({String(root, "error") ?? "unknown"}); " +
+            $"retry {Number(root, "attempt") ?? 0} of {Number(root, "max_retries") ?? 0} in {(Number(root, "retry_delay_ms") ?? 0) / 1000:0.0} s")],
+        _ => [],
+    };
+
+    private static IEnumerable<string> Init(JsonElement root)
+    {
+        yield return $"session started (model {String(root, "model") ?? "unknown"}, permission mode {String(root, "permissionMode") ?? "default"})";
+        // The skills Claude found, the manifest's among them: the way to see that a skill was mounted where Claude looks.
+        if (root.TryGetProperty("skills", out var skills) && skills.ValueKind == JsonValueKind.Array && skills.GetArrayLength() > 0)
+            yield return $"skills: {string.Join(", ", skills.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString() : s.GetRawText()))}";
+    }
+
+    /// <summary>Quiet while Claude is within its limits; a limit reached is worth a line.</summary>
+    private static IEnumerable<string> RateLimit(JsonElement root) =>
+        root.TryGetProperty("rate_limit_info", out var info) && String(info, "status") is { } status && status != "allowed"
+            ? [$"rate limit: {status}"]
             : [];
 
     private static IEnumerable<string> Contents(JsonElement root, Func<JsonElement, IEnumerable<string>> render) =>
@@ -82,6 +103,9 @@ public static class ClaudeStreamRenderer
     private static string? String(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString() : null;
+
+    private static double? Number(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.TryGetDouble(out var number) ? number : null;
 
     private static string Shorten(string text) => text.Length <= MaxShown ? text : text[..(MaxShown - 3)] + "...";
 }

@@ -104,9 +104,11 @@ public sealed record BottlePlan(
             new("HTTP_PROXY", proxy), new("HTTPS_PROXY", proxy), new("http_proxy", proxy), new("https_proxy", proxy),
             new("NO_PROXY", direct), new("no_proxy", direct),
         ];
-        // Bash, hook and MCP subprocesses of Claude do not see the token; Claude sends no nonessential traffic (its
-        // vendor telemetry, error reports, updates). Its OpenTelemetry, when on, goes to the bottle's own sink.
-        env.Add(new("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "1"));
+        // Subprocess scrubbing off, whatever the image says: with it on Claude Code needs bubblewrap namespaces that a
+        // hardened container does not give, and its Bash asks approval for file writes even then (docs/security.md).
+        // Claude sends no nonessential traffic (its vendor telemetry, error reports, updates); its OpenTelemetry, when
+        // on, goes to the bottle's own sink.
+        env.Add(new("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "0"));
         env.Add(new("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
         if (settings.ExtraCaCertificatesFile is not null)
             env.Add(new("NODE_EXTRA_CA_CERTS", AgentLayout.ExtraCaCertificates));

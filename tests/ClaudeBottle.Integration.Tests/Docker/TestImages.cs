@@ -18,6 +18,18 @@ public static class TestImages
     /// <summary>The pipelock stand-in, published from tests/PipelockStandIn.</summary>
     public static Task<string> ProxyAsync() => OnceAsync("proxy", BuildStandInAsync);
 
+    /// <summary>The stand-in for Claude's API, published from tests/AnthropicStandIn (.NET needs libssl for TLS).</summary>
+    public static Task<string> ApiStandInAsync() => OnceAsync("api-standin", async () =>
+    {
+        var binary = await PublishAsync("AnthropicStandIn", "anthropic-standin");
+        return await BuildAsync("claude-bottle-test/anthropic-standin", $$"""
+            FROM {{TestEngine.BaseImage}}
+            RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libssl3 >/dev/null && rm -rf /var/lib/apt/lists/*
+            COPY anthropic-standin /anthropic-standin
+            ENTRYPOINT ["/anthropic-standin"]
+            """, files: [new ContextFile("anthropic-standin", binary, Executable: true)]);
+    });
+
     /// <summary>An agent whose "claude" just waits, so that tests can exec probes inside it.</summary>
     public static Task<string> AgentAsync() => ClaudeImageAsync("claude-bottle-test/agent", "exec sleep infinity");
 
@@ -157,18 +169,23 @@ public static class TestImages
 
     private static async Task<string> BuildStandInAsync()
     {
-        var project = Path.Join(RepositoryRoot, "tests", "PipelockStandIn");
-        var output = Directory.CreateTempSubdirectory("pipelock-standin-").FullName;
+        var binary = await PublishAsync("PipelockStandIn", "pipelock");
+        return await BuildAsync("claude-bottle-test/pipelock-standin", $$"""
+            FROM {{TestEngine.BaseImage}}
+            COPY pipelock /pipelock
+            USER 65534:65534
+            ENTRYPOINT ["/pipelock"]
+            """, files: [new ContextFile("pipelock", binary, Executable: true)]);
+    }
+
+    /// <summary>Publishes tests/<paramref name="project"/> as one self-contained file and returns it.</summary>
+    private static async Task<byte[]> PublishAsync(string project, string binary)
+    {
+        var output = Directory.CreateTempSubdirectory($"{binary}-").FullName;
         try
         {
-            await RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet"]);
-            var binary = await File.ReadAllBytesAsync(Path.Join(output, "pipelock"));
-            return await BuildAsync("claude-bottle-test/pipelock-standin", $$"""
-                FROM {{TestEngine.BaseImage}}
-                COPY pipelock /pipelock
-                USER 65534:65534
-                ENTRYPOINT ["/pipelock"]
-                """, files: [new ContextFile("pipelock", binary, Executable: true)]);
+            await RunAsync("dotnet", ["publish", Path.Join(RepositoryRoot, "tests", project), "-c", "Release", "-o", output, "--nologo", "-v", "quiet"]);
+            return await File.ReadAllBytesAsync(Path.Join(output, binary));
         }
         finally
         {

@@ -55,6 +55,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        start.Environment["CLAUDE_BOTTLE_OAUTH_TOKEN"] = AppHostRun.Token;
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
 

@@ -15,6 +15,15 @@ internal sealed class AppHostRun : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// The Claude token of every app host this test process starts, in the launching environment once and for good:
+    /// tests run in parallel, and one that set and cleared it around its own start would take it from another's.
+    /// </summary>
+    public static readonly string Token = $"sk-ant-oat01-test-{Guid.NewGuid():N}";
+
+    // A static constructor: the variable is set before any member of this class is used, not merely some time before.
+    static AppHostRun() => Environment.SetEnvironmentVariable("CLAUDE_BOTTLE_OAUTH_TOKEN", Token);
+
     private AppHostRun(DistributedApplication app, string stateRoot, string directory) =>
         (App, StateRoot, Directory) = (app, stateRoot, directory);
 

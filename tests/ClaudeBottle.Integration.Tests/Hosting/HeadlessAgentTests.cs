@@ -15,23 +15,13 @@ public sealed class HeadlessAgentTests
     {
         await TestEngine.RequireAsync();
         var image = await TestImages.FakeClaudeAsync();
-        var token = $"sk-ant-oat01-test-{Guid.NewGuid():N}";
+        var token = AppHostRun.Token;
         var manifest = AppHostRun.WriteManifest($$"""
             { "bottles": { "default": { "image": "{{image}}" } },
               "agents": { "headless": { "prompt": "please fail", "permissionMode": "acceptEdits" } } }
             """);
 
-        Environment.SetEnvironmentVariable("CLAUDE_BOTTLE_OAUTH_TOKEN", token);
-        AppHostRun run;
-        try
-        {
-            run = await AppHostRun.StartAsync(manifest);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("CLAUDE_BOTTLE_OAUTH_TOKEN", null);
-        }
-        await using (run)
+        await using (var run = await AppHostRun.StartAsync(manifest))
         {
             (await run.WaitForLogAsync("headless-agent", "fake-claude token:")).Should().EndWith($"present, {token.Length} characters");
 
@@ -48,7 +38,7 @@ public sealed class HeadlessAgentTests
 
             foreach (var arg in new[] { "-p", "please fail", "stream-json", "--verbose", "acceptEdits" })
                 await run.WaitForLogAsync("headless-agent", $"fake-claude arg: {arg}");
-            (await run.WaitForLogAsync("headless-agent", "fake-claude scrub:")).Should().EndWith("1");
+            (await run.WaitForLogAsync("headless-agent", "fake-claude scrub:")).Should().EndWith("0");
             (await run.WaitForLogAsync("headless-agent", "fake-claude user:")).Should().EndWith("claude uid=1000");
             (await run.WaitForLogAsync("headless-agent", "fake-claude proxy:")).Should().EndWith("http://pipelock:8888");
 

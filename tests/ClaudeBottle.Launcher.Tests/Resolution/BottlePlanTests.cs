@@ -64,7 +64,7 @@ public sealed class BottlePlanTests
 
         env.Should().Contain("HTTPS_PROXY", "http://pipelock:8888").And.Contain("https_proxy", "http://pipelock:8888")
             .And.Contain("HTTP_PROXY", "http://pipelock:8888").And.Contain("NO_PROXY", "localhost,127.0.0.1")
-            .And.Contain("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "1").And.Contain("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .And.Contain("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "0").And.Contain("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
             .And.Contain("X", "1").And.NotContainKey("NODE_EXTRA_CA_CERTS");
     }
 
