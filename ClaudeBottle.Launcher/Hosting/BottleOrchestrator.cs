@@ -452,9 +452,29 @@ internal sealed class BottleOrchestrator(
     {
         if (!_sessions.TryGetValue(bottle.Name, out var session))
             return;
-        session.Egress.Add(decision);
+        if (session.Egress.Add(decision) && !decision.Allowed)
+            NoteRefusal(bottle, decision, session.Egress.BlockedHosts);
         _relay?.Egress(new TelemetrySource(bottle.Proxy.Name, bottle.Name), decision);
         await PublishAsync(bottle, null, properties: BottleProperties.ForEgress(session.Egress));
+    }
+
+    /// <summary>
+    /// Says in the agent's console, once per host, that its proxy refused a host: Claude reports only that "the proxy
+    /// refused the tunnel", and the person reading its failure needs the host and the fix. A few dozen lines at most,
+    /// whatever the agent tries; the bottle's properties count the rest.
+    /// </summary>
+    private void NoteRefusal(BottleResource bottle, EgressDecision decision, int refusedHosts)
+    {
+        const int MaxNoted = 20;
+        if (refusedHosts > MaxNoted)
+            return;
+        var log = loggers.GetLogger(bottle.Agent);
+        var fix = decision.Scanner == "allowlist"
+            ? $"; if the agent needs it, add \"{decision.Host}\" to bottles.{bottle.Bottle.BottleName}.egress.allowlist in the manifest"
+            : "";
+        log.LogWarning("The bottle's proxy refused {Target} ({Reason}){Fix}", decision.Target ?? decision.Host, decision.Reason ?? decision.Scanner ?? "blocked", fix);
+        if (refusedHosts == MaxNoted)
+            log.LogWarning("Further refused hosts are counted in the bottle's egress properties, not listed here");
     }
 
     /// <summary>

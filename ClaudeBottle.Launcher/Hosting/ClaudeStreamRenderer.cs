@@ -31,8 +31,9 @@ public static class ClaudeStreamRenderer
                 _ => [line],
             }).ToList();
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // An event of a shape this does not expect is shown as it came; it must never end the console.
             return [line];
         }
     }
@@ -89,12 +90,15 @@ public static class ClaudeStreamRenderer
     private static string Result(JsonElement root)
     {
         var failed = root.TryGetProperty("is_error", out var e) && e.ValueKind == JsonValueKind.True;
-        var parts = new List<string> { failed ? $"failed ({String(root, "subtype") ?? "error"})" : "done" };
-        if (root.TryGetProperty("num_turns", out var turns) && turns.TryGetInt32(out var n))
-            parts.Add($"{n} turn{(n == 1 ? "" : "s")}");
-        if (root.TryGetProperty("total_cost_usd", out var cost) && cost.TryGetDouble(out var usd))
+        // A failed API call ends with is_error set and subtype "success": its HTTP status says more.
+        var why = Number(root, "api_error_status") is { } status ? $"API error {status:0}"
+            : String(root, "subtype") is { } subtype && subtype != "success" ? subtype : "error";
+        var parts = new List<string> { failed ? $"failed ({why})" : "done" };
+        if (Number(root, "num_turns") is { } turns)
+            parts.Add($"{turns:0} turn{(turns == 1 ? "" : "s")}");
+        if (Number(root, "total_cost_usd") is { } usd)
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"${usd:0.0000}"));
-        if (root.TryGetProperty("duration_ms", out var ms) && ms.TryGetDouble(out var millis))
+        if (Number(root, "duration_ms") is { } millis)
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{millis / 1000:0.0} s"));
         var result = String(root, "result") is { Length: > 0 } r ? $": {Shorten(r.ReplaceLineEndings(" "))}" : "";
         return string.Join(", ", parts) + result;
@@ -105,7 +109,8 @@ public static class ClaudeStreamRenderer
             ? value.GetString() : null;
 
     private static double? Number(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.TryGetDouble(out var number) ? number : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) &&
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) ? number : null;
 
     private static string Shorten(string text) => text.Length <= MaxShown ? text : text[..(MaxShown - 3)] + "...";
 }

@@ -19,6 +19,16 @@ public sealed class EgressSummary
         }
     }
 
+    /// <summary>How many distinct hosts were blocked.</summary>
+    public int BlockedHosts
+    {
+        get
+        {
+            lock (_gate)
+                return _blocked.Count;
+        }
+    }
+
     /// <summary>Hosts let through, most used first: <c>api.anthropic.com (12), registry.npmjs.org (3)</c>.</summary>
     public string Allowed => Format(_allowed);
 

@@ -31,6 +31,31 @@ public sealed class ClaudeStreamRendererTests
         ClaudeStreamRenderer.Render("""{"type":"result","subtype":"error_max_turns","is_error":true,"num_turns":1,"total_cost_usd":0}""")
             .Should().Equal("failed (error_max_turns), 1 turn, $0.0000");
 
+    /// <summary>As the real Claude Code 2.1.332 ends a run whose API call failed: nulls where numbers were.</summary>
+    [Fact]
+    public void A_failed_api_call_names_its_status_and_nulls_do_not_end_the_console() =>
+        ClaudeStreamRenderer.Render("""{"type":"result","subtype":"success","is_error":true,"api_error_status":400,"num_turns":1,"total_cost_usd":null,"duration_ms":null,"result":"API Error: 400 no"}""")
+            .Should().Equal("failed (API error 400), 1 turn: API Error: 400 no");
+
+    [Fact]
+    public void The_skills_claude_found_and_its_api_retries_are_shown_and_an_allowed_rate_limit_is_not()
+    {
+        ClaudeStreamRenderer.Render("""{"type":"system","subtype":"init","model":"m","permissionMode":"default","skills":["haiku-style","debug"]}""")
+            .Should().Equal("session started (model m, permission mode default)", "skills: haiku-style, debug");
+        ClaudeStreamRenderer.Render("""{"type":"system","subtype":"api_retry","attempt":1,"max_retries":10,"retry_delay_ms":1500,"error_status":529,"error":"overloaded"}""")
+            .Should().Equal("API error 529 (overloaded); retry 1 of 10 in 1.5 s");
+        ClaudeStreamRenderer.Render("""{"type":"system","subtype":"api_retry","attempt":1,"max_retries":1,"retry_delay_ms":500,"error_status":null,"error":"unknown"}""")
+            .Should().Equal("API error (unknown); retry 1 of 1 in 0.5 s");
+        ClaudeStreamRenderer.Render("""{"type":"rate_limit_event","rate_limit_info":{"status":"allowed"}}""").Should().BeEmpty();
+        ClaudeStreamRenderer.Render("""{"type":"rate_limit_event","rate_limit_info":{"status":"rejected"}}""").Should().Equal("rate limit: rejected");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"result","num_turns":"three"}""")]
+    [InlineData("""{"type":"system","subtype":"init","skills":"not a list"}""")]
+    public void An_event_of_an_unexpected_shape_is_rendered_or_passed_through_never_thrown(string line) =>
+        ClaudeStreamRenderer.Render(line).Should().NotBeEmpty();
+
     [Theory]
     [InlineData("plain text from the agent")]
     [InlineData("{not json")]

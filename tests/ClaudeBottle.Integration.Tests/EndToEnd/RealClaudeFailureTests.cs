@@ -1,0 +1,48 @@
+using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Integration.Tests.Docker;
+using ClaudeBottle.Integration.Tests.Hosting;
+
+namespace ClaudeBottle.Integration.Tests.EndToEnd;
+
+/// <summary>
+/// When the real Claude cannot work, the console says why and the agent's state says that it failed: an error from
+/// the API, and an API host that the bottle's allowlist does not let through.
+/// </summary>
+public sealed class RealClaudeFailureTests
+{
+    [SkippableFact]
+    public async Task An_api_error_and_a_refused_host_end_the_run_with_a_failure_that_the_console_explains()
+    {
+        await TestEngine.RequireAsync();
+        // Two bottles of one run: one whose API answers with an error, one pointed at a gateway nobody allowlisted.
+        var manifest = AppHostRun.WriteManifest("""
+            { "agents": {
+                "rejected": { "prompt": "Summarise the workspace (REJECT-ME)" },
+                "gatewayed": { "prompt": "Summarise the workspace",
+                               "env": { "ANTHROPIC_BASE_URL": "https://llm-gateway.unlisted.test", "CLAUDE_CODE_MAX_RETRIES": "1" } } } }
+            """);
+        var script = Api.Script(Api.Fail(400, "invalid_request_error", "The stand-in refuses this request", match: "REJECT-ME"));
+
+        await using var scope = new TestScope();
+        var (run, api) = await RealClaude.StartAsync(scope, manifest, script);
+        await using (api)
+        await using (run)
+        {
+            var rejected = await run.WaitAsync("rejected-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
+            var console = await RealClaudeHeadlessTests.ConsoleAsync(run, "rejected-agent");
+            rejected.Snapshot.ExitCode.Should().Be(1, "an API error fails Claude's run; its console:\n{0}", console);
+            console.Should().Contain("The stand-in refuses this request").And.Contain("failed (API error 400)").And.Contain("Agent exited with code 1");
+            (await api.MessagesAsync()).Should().ContainSingle(m => m["body"]!.ToJsonString().Contains("REJECT-ME"), "a 400 is not retried");
+
+            var gatewayed = await run.WaitAsync("gatewayed-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
+            console = await RealClaudeHeadlessTests.ConsoleAsync(run, "gatewayed-agent");
+            gatewayed.Snapshot.ExitCode.Should().NotBe(0, "Claude cannot reach its API; its console:\n{0}", console);
+            console.Should().Contain("failed (").And.Contain("Agent exited with code");
+            console.Should().Contain("ERR_PROXY_TUNNEL", "Claude says the proxy refused");
+            console.Should().Contain("The bottle's proxy refused llm-gateway.unlisted.test:443")
+                .And.Contain("add \"llm-gateway.unlisted.test\" to bottles.default.egress.allowlist", "the console names the host and the fix");
+            (await RealClaudeHeadlessTests.ConsoleAsync(run, "gatewayed-proxy")).Should().Contain("llm-gateway.unlisted.test");
+            (await api.MessagesAsync()).Should().NotContain(m => m["body"]!.ToJsonString().Contains("Summarise the workspace\""), "nothing reached any API from that bottle");
+        }
+    }
+}
