@@ -179,9 +179,11 @@ internal sealed class OtlpRelay : IAsyncDisposable
         _logger.LogWarning("Bottle telemetry could not be sent to {Destination}: {Reason}", _destination, reason);
     }
 
-    /// <summary>Sends what is queued (for at most five seconds), then stops.</summary>
+    /// <summary>Sends what is queued (for at most five seconds), then stops. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _queue.Writer.TryComplete();
         await Task.WhenAny(_pump, Task.Delay(TimeSpan.FromSeconds(5)));
         await _closing.CancelAsync();
@@ -189,4 +191,6 @@ internal sealed class OtlpRelay : IAsyncDisposable
         _http.Dispose();
         _closing.Dispose();
     }
+
+    private int _disposed;
 }

@@ -36,27 +36,15 @@ internal sealed class AppHostProcess : IAsyncDisposable
     public static async Task<AppHostProcess> StartAsync(string manifestDirectory, string stateRoot, bool terminal,
         IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        string[] appHostArgs =
-        [
-            "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
-            $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}", $"--ClaudeBottle:StateRoot={stateRoot}",
-            // These test agents' images have no Node for a telemetry sink; telemetry has tests of its own.
-            "--ClaudeBottle:Telemetry:Enabled=false", .. args,
-        ];
-        var binary = Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost");
+        var command = await CommandAsync(manifestDirectory, stateRoot, args);
         var start = terminal
-            ? new ProcessStartInfo("script", ["-qefc", string.Join(' ', [binary, .. appHostArgs.Select(Quote)]), "/dev/null"])
-            : new ProcessStartInfo(binary, appHostArgs);
+            ? new ProcessStartInfo("script", ["-qefc", command.Line, "/dev/null"])
+            : new ProcessStartInfo(command.Binary, command.Arguments);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = terminal;
         start.WorkingDirectory = manifestDirectory;
-        // A plain run needs the dashboard on http, as the app host's launch profile sets it up.
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        start.Environment["CLAUDE_BOTTLE_OAUTH_TOKEN"] = AppHostRun.Token;
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in command.Environment.Concat(environment))
             start.Environment[name] = value;
 
         var host = new AppHostProcess(Process.Start(start)!);
@@ -65,6 +53,32 @@ internal sealed class AppHostProcess : IAsyncDisposable
         host.Process.BeginOutputReadLine();
         host.Process.BeginErrorReadLine();
         return host;
+    }
+
+    /// <summary>How the tests run the app host as a user would: the binary, its arguments, and what its environment adds.</summary>
+    public sealed record Command(string Binary, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment)
+    {
+        /// <summary>The command as one shell line.</summary>
+        public string Line => string.Join(' ', [Quote(Binary), .. Arguments.Select(Quote)]);
+    }
+
+    public static async Task<Command> CommandAsync(string manifestDirectory, string stateRoot, params string[] args)
+    {
+        string[] appHostArgs =
+        [
+            "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
+            $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}", $"--ClaudeBottle:StateRoot={stateRoot}",
+            // These test agents' images have no Node for a telemetry sink; telemetry has tests of its own.
+            "--ClaudeBottle:Telemetry:Enabled=false", .. args,
+        ];
+        return new Command(Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost"), appHostArgs, new Dictionary<string, string>
+        {
+            // A plain run needs the dashboard on http, as the app host's launch profile sets it up.
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+            ["CLAUDE_BOTTLE_OAUTH_TOKEN"] = AppHostRun.Token,
+        });
     }
 
     public async Task WaitForOutputAsync(string text)
@@ -83,7 +97,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
         Process.Dispose();
     }
 
-    private static string Quote(string arg) => "'" + arg.Replace("'", "'\\''") + "'";
+    public static string Quote(string arg) => "'" + arg.Replace("'", "'\\''") + "'";
 
     private static int FreePort()
     {

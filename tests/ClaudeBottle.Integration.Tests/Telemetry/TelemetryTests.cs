@@ -139,15 +139,7 @@ public sealed class TelemetryTests
 
         await using var host = await AppHostProcess.StartAsync(manifest, stateRoot, false, $"--ClaudeBottle:AgentImage={agentImage}", "--ClaudeBottle:Telemetry:Enabled=true");
         await host.WaitForOutputAsync("/login?t=");
-        var login = Regex.Match(host.Text, @"(http://127\.0\.0\.1:\d+)/login\?t=([0-9a-f]+)");
-        using var dashboard = new HttpClient { BaseAddress = new Uri(login.Groups[1].Value) };
-        // The browser token of the login link is exchanged for the telemetry API's key, as the dashboard's own tools do.
-        using (var exchange = await dashboard.PostAsJsonAsync("/api/telemetry/validateToken", new { token = login.Groups[2].Value }))
-        {
-            exchange.EnsureSuccessStatusCode();
-            if ((await exchange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString() is { } key)
-                dashboard.DefaultRequestHeaders.Add("x-api-key", key);
-        }
+        using var dashboard = await DashboardApi.LoginAsync(host.Text);
 
         string? agent = null;
         await AppHostCrashTests.WaitUntilAsync(async () =>
@@ -157,11 +149,7 @@ public sealed class TelemetryTests
         for (var i = 0; i < 20 && !(await scope.ExecAsync(agent!, Probes.Connect("evil.test"))).Output.Contains("403"); i++)
             await Task.Delay(500);
 
-        async Task<string> LogsOf(string resource)
-        {
-            using var response = await dashboard.GetAsync($"/api/telemetry/logs?resource={resource}");
-            return await response.Content.ReadAsStringAsync();
-        }
+        Task<string> LogsOf(string resource) => dashboard.LogsAsync(resource);
         await AppHostCrashTests.WaitUntilAsync(async () => (await LogsOf("seen-proxy")).Contains("blocked CONNECT evil.test:8080", StringComparison.Ordinal),
             "the dashboard lists the blocked request under seen-proxy");
         await AppHostCrashTests.WaitUntilAsync(async () => (await LogsOf("seen-agent")).Contains(ClaudeEvent, StringComparison.Ordinal),

@@ -140,4 +140,13 @@ public sealed class OtlpRelayTests
         record.Attributes.Should().ContainEquivalentOf(Text("egress.host", "evil.example")).And.ContainEquivalentOf(Text("egress.decision", "blocked"))
             .And.ContainEquivalentOf(Text("bottle.name", "reviewer"));
     }
+
+    /// <summary>The host disposes the orchestrator, and with it the relay, once as a service and once as a hosted service.</summary>
+    [Fact]
+    public async Task Disposing_the_relay_twice_is_harmless()
+    {
+        var relay = new OtlpRelay(new OtlpDestination(new Uri("http://dashboard.test:18890"), IsHttp: true, ApiKey: null), NullLogger.Instance);
+        await relay.DisposeAsync();
+        await relay.Invoking(r => r.DisposeAsync().AsTask()).Should().NotThrowAsync();
+    }
 }
