@@ -23,6 +23,11 @@ app.Run(async context =>
     if (context.Request.Method == "POST" && context.Request.Path.StartsWithSegments("/v1/messages")
         && !context.Request.Path.StartsWithSegments("/v1/messages/count_tokens"))
         await messages.AnswerAsync(request, context.Response, context.RequestAborted);
+    else if (context.Request.Path.StartsWithSegments("/api/claude_code/settings"))
+    {
+        // No managed settings for this account, as the real API says it to an account without any.
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+    }
     else
     {
         context.Response.ContentType = "application/json";

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Integration.Tests.Hosting;
+using ClaudeBottle.Integration.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClaudeBottle.Integration.Tests.EndToEnd;
@@ -43,7 +44,9 @@ public sealed class RealClaudeHeadlessTests
             Api.Say("The haiku is in /workspace/haiku.txt.", match: "tool_result"));
 
         await using var scope = new TestScope();
-        var (run, api) = await RealClaude.StartAsync(scope, manifest, script);
+        using var receiver = new OtlpReceiver();
+        var (run, api) = await RealClaude.StartAsync(scope, manifest, script, "--ClaudeBottle:Telemetry:Enabled=true",
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Url}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf");
         await using (api)
         await using (run)
         {
@@ -73,6 +76,14 @@ public sealed class RealClaudeHeadlessTests
             messages[1]["body"]!.ToJsonString().Should().Contain(SkillMarker, "the skill's SKILL.md is read when Claude invokes it");
             messages[0]["body"]!.ToJsonString().Should().Contain("haiku-style");
             (await ConsoleAsync(run, "poet-proxy")).Should().Contain("api.anthropic.com");
+
+            // Claude's own telemetry, relayed from the bottle's sink under the agent's name: a span per API request
+            // (Claude 2.1.332 starts a trace of its own for each, whatever TRACEPARENT says) and its events.
+            await receiver.WaitAsync(r => r.Spans.Count(s => s.Name == "claude_code.llm_request" && s.Resource.GetValueOrDefault("service.name") == "poet-agent") == 4,
+                "Claude's four llm_request spans");
+            receiver.Spans.Where(s => s.Name == "claude_code.llm_request").Should().OnlyContain(s => s.Resource.GetValueOrDefault("bottle.name") == "poet");
+            await receiver.WaitAsync(r => r.Logs.Any(l => l.Body == "claude_code.api_request" && l.Resource.GetValueOrDefault("service.name") == "poet-agent"),
+                "Claude's api_request event");
 
             (await run.WaitAsync("poet", KnownResourceStates.Exited, KnownResourceStates.Finished)).Snapshot.ExitCode.Should().Be(0);
             (await AppHostRun.ObjectsAsync(run.StateRoot)).Should().BeEmpty("the bottle is removed when Claude ends");

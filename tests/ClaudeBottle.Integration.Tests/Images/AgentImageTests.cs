@@ -4,7 +4,10 @@ using Docker.DotNet.Models;
 
 namespace ClaudeBottle.Integration.Tests.Images;
 
-/// <summary>The real standard agent image, built by the product's builder from the offline Debian base.</summary>
+/// <summary>
+/// The real standard agent image, built by the product's builder from the offline Debian base. That it runs
+/// <c>claude --version</c> says only that Claude Code is installed; the tests in <c>EndToEnd/</c> prove it works.
+/// </summary>
 public sealed class AgentImageTests
 {
     [SkippableFact]
