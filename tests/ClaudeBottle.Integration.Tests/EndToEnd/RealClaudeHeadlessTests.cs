@@ -90,6 +90,31 @@ public sealed class RealClaudeHeadlessTests
         }
     }
 
+    /// <summary>The manifest this repository ships, run as a new user's first <c>dotnet run</c> would run it.</summary>
+    [SkippableFact]
+    public async Task The_shipped_manifest_runs_the_real_claude_to_a_successful_end()
+    {
+        await TestEngine.RequireAsync();
+        var directory = Directory.CreateTempSubdirectory("claude-bottle-shipped-").FullName;
+        File.Copy(Path.Join(TestImages.RepositoryRoot, "claude-bottle.json"), Path.Join(directory, "claude-bottle.json"));
+        var script = Api.Script(
+            Api.Use("Writing the haiku.", "Write", new JsonObject { ["file_path"] = "/tmp/haiku.txt", ["content"] = Haiku + "\n" }, match: "haiku"),
+            Api.Use("Printing it.", "Bash", new JsonObject { ["command"] = "cat /tmp/haiku.txt", ["description"] = "Print the haiku" }, match: "tool_result"),
+            Api.Say("Done.", match: "tool_result"));
+
+        await using var scope = new TestScope();
+        var (run, api) = await RealClaude.StartAsync(scope, directory, script);
+        await using (api)
+        await using (run)
+        {
+            var agent = await run.WaitAsync("hello-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
+            var console = await ConsoleAsync(run, "hello-agent");
+            agent.Snapshot.ExitCode.Should().Be(0, "its console:\n{0}", console);
+            console.Should().Contain("tool result: Glass walls all around").And.Contain("done, ");
+            (await api.MessagesAsync()).Should().HaveCount(3).And.OnlyContain(m => (string?)m["authorization"] == $"Bearer {AppHostRun.Token}");
+        }
+    }
+
     /// <summary>Everything in <paramref name="resource"/>'s dashboard console so far.</summary>
     internal static async Task<string> ConsoleAsync(AppHostRun run, string resource)
     {

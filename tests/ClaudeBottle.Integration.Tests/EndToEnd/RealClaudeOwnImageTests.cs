@@ -8,6 +8,10 @@ namespace ClaudeBottle.Integration.Tests.EndToEnd;
 /// <summary>A bottle whose own Dockerfile extends the standard image runs the real Claude, with what it added.</summary>
 public sealed class RealClaudeOwnImageTests
 {
+    /// <summary>Where a command run by Claude's Bash finds the token, without printing it.</summary>
+    private const string TokenCheck = "echo \"token in bash env: [${CLAUDE_CODE_OAUTH_TOKEN:+yes}]\"; " +
+        "for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < $f 2>/dev/null | grep -q '^CLAUDE_CODE_OAUTH_TOKEN=' && echo \"token in $f\"; done; true";
+
     [SkippableFact]
     public async Task A_bottle_built_on_the_standard_image_runs_the_real_claude_with_its_own_tools()
     {
@@ -26,7 +30,7 @@ public sealed class RealClaudeOwnImageTests
             """);
         // A slow stream too: every event of the first answer comes after a pause, as from a busy API.
         var script = Api.Script(
-            Api.Use("Let me run it.", "Bash", new JsonObject { ["command"] = "team-tool", ["description"] = "Run the team tool" }, match: "team tool").Slowly(TimeSpan.FromMilliseconds(150)),
+            Api.Use("Let me run it.", "Bash", new JsonObject { ["command"] = "team-tool; " + TokenCheck, ["description"] = "Run the team tool" }, match: "team tool").Slowly(TimeSpan.FromMilliseconds(150)),
             Api.Say("It has team-tool 1.2.3.", match: "tool_result"));
 
         await using var scope = new TestScope();
@@ -38,6 +42,9 @@ public sealed class RealClaudeOwnImageTests
             var console = await RealClaudeHeadlessTests.ConsoleAsync(run, "builder-agent");
             agent.Snapshot.ExitCode.Should().Be(0, "its console:\n{0}", console);
             console.Should().Contain("tool result: team tool 1.2.3 says hello").And.Contain("done, ");
+            // What docs/security.md says of the token with subprocess scrubbing off: Claude keeps it out of its Bash's
+            // environment, but Bash can read it from the environment of processes of the same user (Claude's, init's).
+            console.Should().Contain("token in bash env: []").And.MatchRegex(@"token in /proc/[0-9]+/environ").And.NotContain(AppHostRun.Token);
             // The bottle's own image (built by the app host unless an earlier run left it), which the tool came from.
             AppHostRun.Property(run.Snapshot("builder"), "container.image").Should().StartWith("claude-bottle/custom:");
             (await api.MessagesAsync()).Should().HaveCount(2);
