@@ -1,7 +1,6 @@
 using Aspire.Hosting;
 using ClaudeBottle.Launcher.Cli;
 using ClaudeBottle.Launcher.Hosting;
-using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Publishing;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
@@ -10,6 +9,7 @@ using ClaudeBottle.Launcher.Telemetry;
 using ClaudeBottle.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher;
 
@@ -57,7 +57,7 @@ public static class ClaudeBottleApp
         }
         var agentImage = new AgentImageSettings
         {
-            BaseImage = builder.Configuration[AgentBaseImageKey] is { Length: > 0 } baseImage ? baseImage : AgentImageBuilder.DefaultBaseImage,
+            BaseImage = builder.Configuration[AgentBaseImageKey] is { Length: > 0 } baseImage ? baseImage : AgentImages.DefaultBaseImage,
             ExtraCaCertificatesFile = builder.Configuration[ExtraCaCertificatesKey] is { Length: > 0 } ca ? Path.GetFullPath(ca) : null,
         };
         var addressPool = builder.Configuration[BottleRunner.AddressPoolKey] is { Length: > 0 } pool ? pool : SubnetAllocator.DefaultPool;

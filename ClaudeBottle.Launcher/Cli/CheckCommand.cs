@@ -1,6 +1,6 @@
 using ClaudeBottle.Launcher.Manifest;
-using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Cli;
 

@@ -9,6 +9,7 @@ using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Launcher.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Hosting;
 
@@ -70,10 +71,10 @@ internal sealed class BottleOrchestrator(
             if (lease is null)
                 return;
 
-            var images = AgentImageBuilder.PlanFor(bottle.Bottle.Image, options.AgentImage, options.PrebuiltAgentImage);
+            var images = AgentImages.PlanFor(bottle.Bottle.Image, options.AgentImage, options.PrebuiltAgentImage);
             var agentImage = images.Tag;
             // The telemetry sink runs from the standard image, whatever image the agent has.
-            var sinkImages = _relay is null ? null : AgentImageBuilder.PlanFor(new ImageSource.Standard(), options.AgentImage, options.PrebuiltAgentImage);
+            var sinkImages = _relay is null ? null : AgentImages.PlanFor(new ImageSource.Standard(), options.AgentImage, options.PrebuiltAgentImage);
             if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
                 log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
                     AgentLayout.TokenVariable, bottle.Name);

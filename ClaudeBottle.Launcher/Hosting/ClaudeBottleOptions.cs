@@ -1,4 +1,4 @@
-using ClaudeBottle.Launcher.Pipelock;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Hosting;
 
@@ -12,10 +12,10 @@ public sealed class ClaudeBottleOptions
     public IReadOnlyCollection<string> StartAgents { get; init; } = [];
 
     /// <summary>The pipelock image: the pinned one, or a mirror named in configuration.</summary>
-    public string PipelockImage { get; init; } = Pipelock.PipelockImage.Reference;
+    public string PipelockImage { get; init; } = Planning.PipelockImage.Reference;
 
     /// <summary>How the standard agent image is built, for bottles that name no image.</summary>
-    public Runtime.AgentImageSettings AgentImage { get; init; } = new();
+    public AgentImageSettings AgentImage { get; init; } = new();
 
     /// <summary>A ready standard agent image (a mirror) to use instead of building one; null to build.</summary>
     public string? PrebuiltAgentImage { get; init; }

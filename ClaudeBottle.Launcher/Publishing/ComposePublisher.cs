@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text;
 using ClaudeBottle.Launcher.Manifest;
-using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Publishing;
 
 /// <summary>What a published deployment is made from, besides the bottles.</summary>
 public sealed record ComposeSettings
 {
-    public string PipelockImage { get; init; } = Pipelock.PipelockImage.Reference;
+    public string PipelockImage { get; init; } = Planning.PipelockImage.Reference;
     public AgentImageSettings AgentImage { get; init; } = new();
     public string? PrebuiltAgentImage { get; init; }
 }
@@ -47,7 +47,7 @@ public static class ComposePublisher
         {
             var (agentImage, build) = AgentImage(bottle, settings, files, executables);
             var configFile = $"pipelock/{bottle.Name}.yaml";
-            files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigWriter.Write(bottle));
+            files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigText.Write(bottle));
             var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{configFile}", caFile));
 
             compose.Networks[plan.InternalNetwork.Name] = Network(plan.InternalNetwork);
@@ -78,7 +78,7 @@ public static class ComposePublisher
     private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, ComposeSettings settings, SortedDictionary<string, byte[]> files,
         ISet<string> executables)
     {
-        var images = AgentImageBuilder.PlanFor(bottle.Image, settings.AgentImage, settings.PrebuiltAgentImage);
+        var images = AgentImages.PlanFor(bottle.Image, settings.AgentImage, settings.PrebuiltAgentImage);
         if (images.Standard is { } standard)
             foreach (var file in standard.Files)
                 files[$"images/agent/{file.Name}"] = file.Content;

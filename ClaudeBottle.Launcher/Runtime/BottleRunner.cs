@@ -1,9 +1,9 @@
-using ClaudeBottle.Launcher.Pipelock;
 using System.Diagnostics;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Telemetry;
 using Docker.DotNet;
 using Microsoft.Extensions.Logging;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Runtime;
 
@@ -251,7 +251,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     {
         var directory = Directory.CreateDirectory(stateDirectory);
         var file = ConfigFile(stateDirectory);
-        File.WriteAllText(file, PipelockConfigWriter.Write(plan.Bottle));
+        File.WriteAllText(file, plan.ProxyConfig);
         if (!OperatingSystem.IsWindows())
         {
             directory.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |

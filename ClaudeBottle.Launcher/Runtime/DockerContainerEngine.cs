@@ -2,6 +2,9 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using ClaudeBottle.Launcher.Planning;
+using ContainerSpec = ClaudeBottle.Launcher.Planning.ContainerSpec;
+using NetworkSpec = ClaudeBottle.Launcher.Planning.NetworkSpec;
 
 namespace ClaudeBottle.Launcher.Runtime;
 

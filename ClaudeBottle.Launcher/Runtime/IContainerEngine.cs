@@ -1,3 +1,5 @@
+using ClaudeBottle.Launcher.Planning;
+
 namespace ClaudeBottle.Launcher.Runtime;
 
 /// <summary>
@@ -49,67 +51,3 @@ public interface IContainerEngine
     /// <summary>Containers and networks carrying <paramref name="label"/> (<c>key</c> or <c>key=value</c>).</summary>
     Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct);
 }
-
-public sealed record EngineInfo(string Version, string ApiVersion, string OperatingSystem);
-
-public sealed record ImageBuild(string Tag, string Dockerfile, IReadOnlyDictionary<string, string> BuildArgs, IReadOnlyDictionary<string, string> Labels);
-
-public sealed record NetworkSpec(
-    string Name,
-    bool Internal,
-    IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyDictionary<string, string> DriverOptions,
-    string? Subnet = null,
-    string? Gateway = null);
-
-public sealed record BindMount(string Source, string Target, bool ReadOnly);
-
-public sealed record HealthProbe(IReadOnlyList<string> Command, TimeSpan Interval, TimeSpan Timeout, int Retries);
-
-/// <summary>How a container is created. <see cref="Environment"/> values may be secrets: they go only to the engine.</summary>
-public sealed record ContainerSpec
-{
-    public required string Name { get; init; }
-    public required string Image { get; init; }
-    /// <summary>Null keeps the image's own entrypoint.</summary>
-    public IReadOnlyList<string>? Entrypoint { get; init; }
-    public IReadOnlyList<string>? Command { get; init; }
-    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
-    public required string Network { get; init; }
-    public IReadOnlyList<string> NetworkAliases { get; init; } = [];
-    public string? User { get; init; }
-    public bool ReadOnlyRootFilesystem { get; init; }
-    public bool DropAllCapabilities { get; init; } = true;
-    public bool NoNewPrivileges { get; init; } = true;
-    public IReadOnlyList<BindMount> Binds { get; init; } = [];
-    public IReadOnlyDictionary<string, string> Tmpfs { get; init; } = new Dictionary<string, string>();
-    /// <summary>
-    /// Writable paths backed by a volume of the container's own: filled from the image at first mount, removed with
-    /// the container.
-    /// </summary>
-    public IReadOnlyList<string> AnonymousVolumes { get; init; } = [];
-    /// <summary>Whether the engine restarts the container when it dies unasked (not after a stop).</summary>
-    public bool RestartUnlessStopped { get; init; }
-    public double? Cpus { get; init; }
-    public long? MemoryBytes { get; init; }
-    public long? Pids { get; init; }
-    public HealthProbe? Health { get; init; }
-    public IReadOnlyList<string> Dns { get; init; } = [];
-    public bool Tty { get; init; }
-}
-
-public enum HealthState { None, Starting, Healthy, Unhealthy }
-
-/// <summary>A container as the engine reports it; <see cref="RestartCount"/> counts restarts by its restart policy.</summary>
-public sealed record ContainerState(bool Running, long ExitCode, HealthState Health, string Status, string? Error, long RestartCount = 0)
-{
-    /// <summary>Running, and not between two restarts (the engine reports that as running too).</summary>
-    public bool Up => Running && Status == "running";
-}
-
-public sealed record LogLine(string Text, bool IsError);
-
-public enum LabelledKind { Container, Network }
-
-public sealed record LabelledObject(LabelledKind Kind, string Id, string Name, IReadOnlyDictionary<string, string> Labels);

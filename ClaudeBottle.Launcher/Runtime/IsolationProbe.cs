@@ -1,4 +1,5 @@
 using System.Text;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Runtime;
 

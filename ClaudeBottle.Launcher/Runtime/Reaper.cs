@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Runtime;
 

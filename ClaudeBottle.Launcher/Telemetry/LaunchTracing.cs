@@ -1,3 +1,4 @@
+using ClaudeBottle.Launcher.Planning;
 using System.Diagnostics;
 
 namespace ClaudeBottle.Launcher.Telemetry;
@@ -12,7 +13,7 @@ public static class LaunchTracing
     public const string SourceName = "ClaudeBottle.Launcher";
 
     /// <summary>The attribute naming the bottle, on spans and on every telemetry record relayed for it.</summary>
-    public const string BottleAttribute = "bottle.name";
+    public const string BottleAttribute = TelemetrySink.BottleAttribute;
 
     private static readonly ActivitySource Source = new(SourceName);
 

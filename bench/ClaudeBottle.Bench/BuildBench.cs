@@ -1,5 +1,6 @@
 using Docker.DotNet.Models;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Bench;
 
@@ -17,7 +18,7 @@ internal static class BuildBench
         {
             Directory.CreateDirectory(Path.Join(directory, "image"));
             File.WriteAllText(Path.Join(directory, "image", "Dockerfile"),
-                $"ARG {AgentImageBuilder.BaseImageArgument}\nFROM ${{{AgentImageBuilder.BaseImageArgument}}}\nRUN echo {nonce} > /home/claude/bench-nonce\n");
+                $"ARG {AgentImages.BaseImageArgument}\nFROM ${{{AgentImages.BaseImageArgument}}}\nRUN echo {nonce} > /home/claude/bench-nonce\n");
         }
 
         var before = await CustomImagesAsync();
@@ -37,6 +38,6 @@ internal static class BuildBench
     private static async Task<IList<ImagesListResponse>> CustomImagesAsync() =>
         await Engine.Client.Images.ListImagesAsync(new ImagesListParameters
         {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [$"{AgentImageBuilder.CustomRepository}:*"] = true } },
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [$"{AgentImages.CustomRepository}:*"] = true } },
         });
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 using ClaudeBottle.Bench;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Manifest;
-using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Planning;
 
 // The benchmark: N bottles started and torn down by the app host and, in the same run, by plain docker commands;
 // medians of several runs; then an image build and a start that must not rebuild. See docs/performance.md.
@@ -35,7 +35,7 @@ var agentImage = await TestImages.AgentAsync();
 var configDirectory = Directory.CreateTempSubdirectory("claude-bottle-bench-config-");
 var config = Path.Join(configDirectory.FullName, "pipelock.yaml");
 var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "bench": {} } }""", "bench.json", configDirectory.FullName), _ => null).Single();
-File.WriteAllText(config, PipelockConfigWriter.Write(bottle));
+File.WriteAllText(config, PipelockConfigText.Write(bottle));
 // pipelock runs as nobody.
 configDirectory.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.OtherRead;
 File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.GroupRead);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Docker;
 
@@ -81,7 +82,7 @@ public static class TestImages
     public static Task<string> StandardAgentAsync() => OnceAsync("standard-agent", async () =>
     {
         using var engine = new DockerContainerEngine();
-        var recipe = AgentImageBuilder.Standard(StandardSettings);
+        var recipe = AgentImages.Standard(StandardSettings);
         var output = new List<string>();
         try
         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Runtime;
 using Docker.DotNet.Models;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.EndToEnd;
 

@@ -5,8 +5,9 @@ using ClaudeBottle.Integration.Tests.Hosting;
 using ClaudeBottle.Integration.Tests.Runtime;
 using ClaudeBottle.Launcher.Runtime;
 using Docker.DotNet.Models;
-using NetworkSpec = ClaudeBottle.Launcher.Runtime.NetworkSpec;
+using NetworkSpec = ClaudeBottle.Launcher.Planning.NetworkSpec;
 using Microsoft.Extensions.Logging.Abstractions;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Hardening;
 

@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Hosting;
 

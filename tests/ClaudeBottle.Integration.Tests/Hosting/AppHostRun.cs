@@ -4,6 +4,7 @@ using Aspire.Hosting.Testing;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Hosting;
 

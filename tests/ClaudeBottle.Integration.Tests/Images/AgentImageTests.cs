@@ -1,6 +1,7 @@
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Runtime;
 using Docker.DotNet.Models;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Images;
 
@@ -17,13 +18,13 @@ public sealed class AgentImageTests
         using var engine = new DockerContainerEngine();
         // Built (once per test run, whichever test asks first) by the product's builder.
         var tag = await TestImages.StandardAgentAsync();
-        var recipe = AgentImageBuilder.Standard(TestImages.StandardSettings);
+        var recipe = AgentImages.Standard(TestImages.StandardSettings);
         recipe.Tag.Should().Be(tag);
         (await engine.ImageExistsAsync(recipe.Tag, CancellationToken.None)).Should().BeTrue();
 
         // Same inputs: same tag, nothing built.
         var again = new List<string>();
-        await new AgentImageBuilder(engine).EnsureAsync(AgentImageBuilder.Standard(TestImages.StandardSettings), again.Add, CancellationToken.None);
+        await new AgentImageBuilder(engine).EnsureAsync(AgentImages.Standard(TestImages.StandardSettings), again.Add, CancellationToken.None);
         again.Should().BeEmpty("an image whose inputs did not change is not rebuilt");
 
         using var client = TestEngine.CreateClient();
@@ -43,7 +44,7 @@ public sealed class AgentImageTests
 
             exit.StatusCode.Should().Be(0, stdout + stderr);
             stdout.Should().Contain("user=claude uid=1000");
-            stdout.Should().Contain($"{AgentImageBuilder.ClaudeCodeVersion} (Claude Code)");
+            stdout.Should().Contain($"{AgentImages.ClaudeCodeVersion} (Claude Code)");
             stdout.Should().Contain("managed-read-only").And.Contain("onboarding-seeded");
         }
         finally

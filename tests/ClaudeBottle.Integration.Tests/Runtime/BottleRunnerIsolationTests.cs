@@ -3,6 +3,7 @@ using ClaudeBottle.Launcher.Runtime;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Runtime;
 

@@ -1,6 +1,7 @@
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Runtime;
 

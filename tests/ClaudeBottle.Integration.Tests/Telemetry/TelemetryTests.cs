@@ -11,6 +11,7 @@ using ClaudeBottle.Launcher.Telemetry.Otlp;
 using Docker.DotNet.Models;
 using Google.Protobuf;
 using Resource = ClaudeBottle.Launcher.Telemetry.Otlp.Resource;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Integration.Tests.Telemetry;
 
@@ -176,7 +177,7 @@ public sealed class TelemetryTests
             $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Url}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf");
         await run.WaitAsync("sinkless-agent", KnownResourceStates.Running);
 
-        (await run.WaitForLogAsync("sinkless-agent", "The telemetry sink keeps failing")).Should().Contain(Launcher.Telemetry.TelemetrySink.Script);
+        (await run.WaitForLogAsync("sinkless-agent", "The telemetry sink keeps failing")).Should().Contain(Launcher.Planning.TelemetrySink.Script);
         using var client = TestEngine.CreateClient();
         var sink = await SinkAsync(client, "sinkless");
         await Task.Delay(TimeSpan.FromSeconds(3));

@@ -2,6 +2,7 @@ using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Tests.Runtime;
 

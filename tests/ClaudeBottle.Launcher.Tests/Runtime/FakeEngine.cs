@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Tests.Runtime;
 

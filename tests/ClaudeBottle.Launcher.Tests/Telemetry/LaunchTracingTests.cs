@@ -5,6 +5,7 @@ using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Launcher.Telemetry;
 using ClaudeBottle.Launcher.Tests.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
+using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Tests.Telemetry;
 

@@ -1,19 +1,18 @@
-using ClaudeBottle.Launcher.Pipelock;
-using ClaudeBottle.Launcher.Runtime;
-using ClaudeBottle.Launcher.Telemetry;
+using ClaudeBottle.Launcher.Resolution;
 
-namespace ClaudeBottle.Launcher.Resolution;
+namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
 /// The containers and networks of one bottle, as engine specs: an internal network with no address on the host, an
-/// egress network, the pipelock proxy on both, and the agent on the internal network only. Run mode creates exactly
-/// these; the compose publisher writes the same description.
+/// egress network, the pipelock proxy on both (with the text of its configuration), and the agent on the internal
+/// network only. Run mode creates exactly these; the compose publisher writes the same description.
 /// </summary>
 public sealed record BottlePlan(
     ResolvedBottle Bottle,
     NetworkSpec InternalNetwork,
     NetworkSpec EgressNetwork,
     ContainerSpec Proxy,
+    string ProxyConfig,
     ContainerSpec Agent,
     ContainerSpec? Telemetry = null)
 {
@@ -82,7 +81,7 @@ public sealed record BottlePlan(
         var telemetry = settings.TelemetrySinkImage is { } sinkImage
             ? TelemetrySink.Spec($"{prefix}-telemetry", sinkImage, internalNetwork.Name, labels("telemetry"))
             : null;
-        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, agent, telemetry);
+        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, PipelockConfigText.Write(bottle), agent, telemetry);
     }
 
     /// <summary>
@@ -118,10 +117,3 @@ public sealed record BottlePlan(
         return env;
     }
 }
-
-/// <summary>
-/// What a plan needs beyond the bottle: naming, images, and where the proxy's config file is. With a
-/// <see cref="TelemetrySinkImage"/> the bottle gets a telemetry sink and Claude exports to it.
-/// </summary>
-public sealed record BottlePlanSettings(string Instance, string LeaseFile, string NamePrefix, string PipelockImage, string AgentImage,
-    string PipelockConfigFile, string? ExtraCaCertificatesFile = null, string? TelemetrySinkImage = null, string? TraceParent = null);

@@ -1,9 +1,9 @@
 using ClaudeBottle.Launcher.Manifest;
-using ClaudeBottle.Launcher.Pipelock;
 using ClaudeBottle.Launcher.Resolution;
 using YamlDotNet.RepresentationModel;
+using ClaudeBottle.Launcher.Planning;
 
-namespace ClaudeBottle.Launcher.Tests.Pipelock;
+namespace ClaudeBottle.Launcher.Tests.Planning;
 
 public sealed class PipelockConfigTests
 {
@@ -33,7 +33,7 @@ public sealed class PipelockConfigTests
     [MemberData(nameof(GoldenCases))]
     public void Generated_config_matches_the_golden_file(string corpusFile, string golden)
     {
-        var yaml = PipelockConfigWriter.Write(Bottle(corpusFile));
+        var yaml = PipelockConfigText.Write(Bottle(corpusFile));
 
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
             File.WriteAllText(TestFiles.Source(Path.Join("..", "Golden", golden)), yaml);
@@ -45,7 +45,7 @@ public sealed class PipelockConfigTests
     public void Config_enforces_the_allowlist_in_strict_mode_on_the_forward_proxy()
     {
         var bottle = Bottle("issue-example.jsonc");
-        var root = Parse(PipelockConfigWriter.Write(bottle));
+        var root = Parse(PipelockConfigText.Write(bottle));
 
         Scalar(root, "mode").Should().Be("strict");
         Scalar(root, "enforce").Should().Be("true");
@@ -64,7 +64,7 @@ public sealed class PipelockConfigTests
     [Fact]
     public void Config_uses_only_keys_that_the_pinned_pipelock_accepts()
     {
-        var root = Parse(PipelockConfigWriter.Write(Bottle("issue-example.jsonc")));
+        var root = Parse(PipelockConfigText.Write(Bottle("issue-example.jsonc")));
 
         KeyPaths(root, "").Should().OnlyContain(k => KnownKeys.Contains(k));
         PipelockImage.Tag.Should().Be("2.3.0", "KnownKeys was taken from this tag's schema; re-check it when the pin moves");
@@ -72,7 +72,7 @@ public sealed class PipelockConfigTests
 
     [Fact]
     public void Same_bottle_gives_byte_identical_config() =>
-        PipelockConfigWriter.Write(Bottle("issue-example.jsonc")).Should().Be(PipelockConfigWriter.Write(Bottle("issue-example.jsonc")));
+        PipelockConfigText.Write(Bottle("issue-example.jsonc")).Should().Be(PipelockConfigText.Write(Bottle("issue-example.jsonc")));
 
     private static YamlMappingNode Parse(string yaml)
     {

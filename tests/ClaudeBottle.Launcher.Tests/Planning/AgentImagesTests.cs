@@ -1,20 +1,21 @@
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
-namespace ClaudeBottle.Launcher.Tests.Runtime;
+namespace ClaudeBottle.Launcher.Tests.Planning;
 
 /// <summary>The agent image's tag is a hash of every input: same inputs, same tag; any change, a new one.</summary>
-public sealed class AgentImageBuilderTests
+public sealed class AgentImagesTests
 {
     [Fact]
     public void The_standard_image_carries_the_dockerfile_and_its_files_and_hashes_them()
     {
-        var recipe = AgentImageBuilder.Standard(new AgentImageSettings());
+        var recipe = AgentImages.Standard(new AgentImageSettings());
 
         recipe.Tag.Should().MatchRegex("^claude-bottle/agent:[0-9a-f]{16}$");
         recipe.Files.Select(f => f.Name).Should().Contain(["Dockerfile", "managed-settings.json", "claude.json", "extra-ca-certificates.crt"]);
-        recipe.Build.BuildArgs.Should().Contain("CLAUDE_CODE_VERSION", AgentImageBuilder.ClaudeCodeVersion).And.Contain("BASE_IMAGE", AgentImageBuilder.DefaultBaseImage);
-        AgentImageBuilder.Standard(new AgentImageSettings()).Tag.Should().Be(recipe.Tag);
+        recipe.Build.BuildArgs.Should().Contain("CLAUDE_CODE_VERSION", AgentImages.ClaudeCodeVersion).And.Contain("BASE_IMAGE", AgentImages.DefaultBaseImage);
+        AgentImages.Standard(new AgentImageSettings()).Tag.Should().Be(recipe.Tag);
     }
 
     [Fact]
@@ -24,13 +25,13 @@ public sealed class AgentImageBuilderTests
         var ca = dir.Write("ca.pem", "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n");
         var tags = new[]
         {
-            AgentImageBuilder.Standard(new AgentImageSettings()).Tag,
-            AgentImageBuilder.Standard(new AgentImageSettings { BaseImage = "debian:bookworm" }).Tag,
-            AgentImageBuilder.Standard(new AgentImageSettings { ClaudeCodeVersion = "2.0.0" }).Tag,
-            AgentImageBuilder.Standard(new AgentImageSettings { ExtraCaCertificatesFile = ca }).Tag,
+            AgentImages.Standard(new AgentImageSettings()).Tag,
+            AgentImages.Standard(new AgentImageSettings { BaseImage = "debian:bookworm" }).Tag,
+            AgentImages.Standard(new AgentImageSettings { ClaudeCodeVersion = "2.0.0" }).Tag,
+            AgentImages.Standard(new AgentImageSettings { ExtraCaCertificatesFile = ca }).Tag,
         };
         File.WriteAllText(ca, "-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n");
-        tags = [.. tags, AgentImageBuilder.Standard(new AgentImageSettings { ExtraCaCertificatesFile = ca }).Tag];
+        tags = [.. tags, AgentImages.Standard(new AgentImageSettings { ExtraCaCertificatesFile = ca }).Tag];
 
         tags.Should().OnlyHaveUniqueItems();
     }
@@ -42,13 +43,13 @@ public sealed class AgentImageBuilderTests
         var dockerfile = dir.Write("Dockerfile", "ARG CLAUDE_BOTTLE_AGENT_IMAGE\nFROM ${CLAUDE_BOTTLE_AGENT_IMAGE}\n");
         var source = new ImageSource.Build(dir.Path, dockerfile);
 
-        var first = AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa");
+        var first = AgentImages.Custom(source, "claude-bottle/agent:aaaa");
         first.Tag.Should().MatchRegex("^claude-bottle/custom:[0-9a-f]{16}$");
-        first.Build.BuildArgs.Should().Contain(AgentImageBuilder.BaseImageArgument, "claude-bottle/agent:aaaa");
-        AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa").Tag.Should().Be(first.Tag);
-        AgentImageBuilder.Custom(source, "claude-bottle/agent:bbbb").Tag.Should().NotBe(first.Tag);
+        first.Build.BuildArgs.Should().Contain(AgentImages.BaseImageArgument, "claude-bottle/agent:aaaa");
+        AgentImages.Custom(source, "claude-bottle/agent:aaaa").Tag.Should().Be(first.Tag);
+        AgentImages.Custom(source, "claude-bottle/agent:bbbb").Tag.Should().NotBe(first.Tag);
         dir.Write("requirements.txt", "requests\n");
-        AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa").Tag.Should().NotBe(first.Tag);
+        AgentImages.Custom(source, "claude-bottle/agent:aaaa").Tag.Should().NotBe(first.Tag);
     }
 
     [Fact]
@@ -59,10 +60,10 @@ public sealed class AgentImageBuilderTests
         var dockerfile = dir.Write("Dockerfile", "ARG CLAUDE_BOTTLE_AGENT_IMAGE\nFROM ${CLAUDE_BOTTLE_AGENT_IMAGE}\nCOPY install.sh /tmp/\nRUN /tmp/install.sh\n");
         var script = dir.Write("install.sh", "#!/bin/sh\necho installing\n");
         var source = new ImageSource.Build(dir.Path, dockerfile);
-        var plain = AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa");
+        var plain = AgentImages.Custom(source, "claude-bottle/agent:aaaa");
 
         File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute);
-        var executable = AgentImageBuilder.Custom(source, "claude-bottle/agent:aaaa");
+        var executable = AgentImages.Custom(source, "claude-bottle/agent:aaaa");
 
         plain.Files.Single(f => f.Name == "install.sh").Executable.Should().BeFalse();
         executable.Files.Single(f => f.Name == "install.sh").Executable.Should().BeTrue();

@@ -1,8 +1,9 @@
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Telemetry;
 using ClaudeBottle.Launcher.Tests.Resolution;
+using ClaudeBottle.Launcher.Planning;
 
-namespace ClaudeBottle.Launcher.Tests.Telemetry;
+namespace ClaudeBottle.Launcher.Tests.Planning;
 
 /// <summary>The sink in a bottle's plan, and what Claude is told about it.</summary>
 public sealed class TelemetryPlanTests
@@ -28,7 +29,7 @@ public sealed class TelemetryPlanTests
         sink.Binds.Should().BeEmpty();
         sink.Environment.Should().BeEmpty("the sink holds no secret");
         sink.Command.Should().Contain(TelemetrySink.Script);
-        sink.Labels.Should().Contain(ClaudeBottle.Launcher.Runtime.BottleLabels.Role, "telemetry");
+        sink.Labels.Should().Contain(ClaudeBottle.Launcher.Planning.BottleLabels.Role, "telemetry");
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using ClaudeBottle.Launcher.Resolution;
-using ClaudeBottle.Launcher.Runtime;
 
-namespace ClaudeBottle.Launcher.Telemetry;
+namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
 /// The bottle's telemetry sink: a container on the bottle's internal network only, answering OTLP/HTTP as
@@ -11,6 +10,9 @@ namespace ClaudeBottle.Launcher.Telemetry;
 /// </summary>
 public static class TelemetrySink
 {
+    /// <summary>The attribute naming the bottle, on spans and on every telemetry record relayed for it.</summary>
+    public const string BottleAttribute = "bottle.name";
+
     /// <summary>The sink's alias on the internal network.</summary>
     public const string Host = "otel";
 
@@ -53,7 +55,7 @@ public static class TelemetrySink
         yield return new("OTEL_EXPORTER_OTLP_ENDPOINT", Endpoint);
         // Claude's default is a minute; the dashboard is for watching now.
         yield return new("OTEL_METRIC_EXPORT_INTERVAL", "10000");
-        yield return new("OTEL_RESOURCE_ATTRIBUTES", $"{LaunchTracing.BottleAttribute}={bottle.Name}");
+        yield return new("OTEL_RESOURCE_ATTRIBUTES", $"{TelemetrySink.BottleAttribute}={bottle.Name}");
         if (bottle.IsHeadless)
         {
             yield return new("CLAUDE_CODE_ENHANCED_TELEMETRY_BETA", "1");

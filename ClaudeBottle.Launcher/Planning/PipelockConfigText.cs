@@ -3,10 +3,10 @@ using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace ClaudeBottle.Launcher.Pipelock;
+namespace ClaudeBottle.Launcher.Planning;
 
-/// <summary>Generates a bottle's pipelock configuration file.</summary>
-public static class PipelockConfigWriter
+/// <summary>A bottle's pipelock configuration, as the text of its file.</summary>
+public static class PipelockConfigText
 {
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)

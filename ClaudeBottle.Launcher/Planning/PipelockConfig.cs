@@ -1,6 +1,6 @@
 using YamlDotNet.Serialization;
 
-namespace ClaudeBottle.Launcher.Pipelock;
+namespace ClaudeBottle.Launcher.Planning;
 
 // The subset of pipelock's config (v2.3.0 internal/config/schema.go) that claude-bottle sets. Everything omitted
 // keeps pipelock's default (DLP patterns, SSRF protection, response scanning).

@@ -1,8 +1,9 @@
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
-namespace ClaudeBottle.Launcher.Tests.Resolution;
+namespace ClaudeBottle.Launcher.Tests.Planning;
 
 public sealed class BottlePlanTests
 {

@@ -1,4 +1,4 @@
-namespace ClaudeBottle.Launcher.Pipelock;
+namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
 /// The pipelock image the product runs, pinned by version. Its config keys (<see cref="PipelockConfig"/>) are

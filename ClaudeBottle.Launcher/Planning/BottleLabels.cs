@@ -1,4 +1,4 @@
-namespace ClaudeBottle.Launcher.Runtime;
+namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
 /// Labels on every Docker object claude-bottle creates. They let an app host find what it made, and find (and
@@ -18,7 +18,7 @@ public static class BottleLabels
     /// <summary>The machine that app host ran on; only an app host on the same machine can tell whether it is alive.</summary>
     public const string Host = Prefix + "host";
 
-    /// <summary>The lock file the creating run holds while it lives (see <see cref="InstanceLease"/>).</summary>
+    /// <summary>The lock file the creating run holds while it lives (see Runtime/InstanceLease).</summary>
     public const string Lease = Prefix + "lease";
 
     /// <summary>The bottle instance (named after its agent).</summary>
