@@ -1,4 +1,14 @@
-using ClaudeBottle.Launcher;
+using ClaudeBottle.Launcher.Cli;
+using ClaudeBottle.Launcher.Hosting;
 
-// The app host stays thin: the Launcher owns the command line, the manifest and the resource graph.
-return await ClaudeBottleApp.RunAsync(args);
+// claude-bottle's own switches come first: --help, --check, an invalid manifest or setting end here, before anything starts.
+var launch = LaunchCommand.Prepare(args, Console.Out, Console.Error, Console.IsInputRedirected ? null : Console.In, Environment.GetEnvironmentVariable);
+if (launch.ExitCode is { } exitCode)
+    return exitCode;
+
+var builder = DistributedApplication.CreateBuilder([.. launch.AspireArgs]);
+builder.AddClaudeBottles(launch.Manifest!);
+
+await using var app = builder.Build();
+await app.RunAsync();
+return app.ClaudeExitCode();

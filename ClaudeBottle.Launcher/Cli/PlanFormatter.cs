@@ -33,7 +33,7 @@ public static class PlanFormatter
         var first = true;
         foreach (var value in values)
         {
-            text.Append(first ? $"  {label + ":",-11}" : new string(' ', 13)).AppendLine(value);
+            text.Append(first ? $"  {label + ":",-12}" : new string(' ', 14)).AppendLine(value);
             first = false;
         }
     }

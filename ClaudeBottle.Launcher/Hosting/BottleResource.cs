@@ -24,17 +24,3 @@ public sealed class BottleResource : Resource
 
     public BottleProxyResource Proxy { get; }
 }
-
-/// <summary>The Claude Code container of a bottle, on the bottle's internal network only.</summary>
-public sealed class BottleAgentResource(string name, BottleResource bottle)
-    : Resource(name), IResourceWithParent<BottleResource>, IResourceWithWaitSupport
-{
-    public BottleResource Parent { get; } = bottle;
-}
-
-/// <summary>The bottle's pipelock proxy, on the internal network (as <c>pipelock</c>) and on the egress network.</summary>
-public sealed class BottleProxyResource(string name, BottleResource bottle)
-    : Resource(name), IResourceWithParent<BottleResource>
-{
-    public BottleResource Parent { get; } = bottle;
-}

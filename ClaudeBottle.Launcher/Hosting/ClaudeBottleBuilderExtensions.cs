@@ -1,40 +1,94 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Lifecycle;
 using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Planning;
+using ClaudeBottle.Launcher.Publishing;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Telemetry;
+using ClaudeBottle.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClaudeBottle.Launcher.Hosting;
 
-/// <summary>Adds claude-bottle's bottles to an Aspire application.</summary>
+/// <summary>Adds claude-bottle's bottles to an Aspire application: <c>builder.AddClaudeBottles("claude-bottle.json")</c>.</summary>
 public static class ClaudeBottleBuilderExtensions
 {
-    /// <summary>Adds one bottle per agent of <paramref name="manifest"/>, resolving <c>${NAME}</c> values from this process's environment.</summary>
-    public static IReadOnlyList<IResourceBuilder<BottleResource>> AddClaudeBottles(
-        this IDistributedApplicationBuilder builder, BottleManifest manifest, ClaudeBottleOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        options ??= new ClaudeBottleOptions { ManifestDirectory = manifest.Directory };
-        return builder.AddClaudeBottles(BottleResolver.Resolve(manifest, Environment.GetEnvironmentVariable), options);
-    }
+    /// <summary>
+    /// Adds one bottle per agent of the manifest at <paramref name="manifestPath"/>, run as the <c>ClaudeBottle</c>
+    /// configuration section says. Throws <see cref="ManifestException"/> naming every problem of an invalid manifest.
+    /// </summary>
+    public static IReadOnlyList<IResourceBuilder<BottleResource>> AddClaudeBottles(this IDistributedApplicationBuilder builder,
+        string manifestPath = ManifestLoader.DefaultFileName) => builder.AddClaudeBottles(ManifestLoader.Load(manifestPath));
 
-    /// <summary>Adds the given resolved bottles; those not chosen by <see cref="ClaudeBottleOptions.StartAgents"/> wait for a Start command.</summary>
-    public static IReadOnlyList<IResourceBuilder<BottleResource>> AddClaudeBottles(
-        this IDistributedApplicationBuilder builder, IEnumerable<ResolvedBottle> bottles, ClaudeBottleOptions? options = null)
+    /// <summary>
+    /// Adds one bottle per agent of <paramref name="manifest"/>, with <c>${NAME}</c> values from this process's
+    /// environment; when publishing, a Compose deployment of them instead. The agents not named in
+    /// <c>ClaudeBottle:Agents</c> (when it names any) wait for a Start command.
+    /// </summary>
+    public static IReadOnlyList<IResourceBuilder<BottleResource>> AddClaudeBottles(this IDistributedApplicationBuilder builder, BottleManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(bottles);
-        builder.Services.TryAddSingleton(options ?? new ClaudeBottleOptions());
-        builder.Services.TryAddSingleton<IContainerEngine, DockerContainerEngine>();
-        builder.Services.TryAddSingleton<BottleOrchestrator>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BottleOrchestrator>());
-        builder.Services.TryAddSingleton<AttachOutcome>();
-        builder.Services.TryAddSingleton<DistributedApplicationModelAccessor>();
-        builder.Services.AddHostedService<TerminalAttach>();
+        ArgumentNullException.ThrowIfNull(manifest);
+        var options = builder.Configuration.GetSection(ClaudeBottleOptions.Section).Get<ClaudeBottleOptions>() ?? new ClaudeBottleOptions();
+        if (options.Problems() is { Count: > 0 } problems)
+            throw new DistributedApplicationException(string.Join(Environment.NewLine, problems));
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // Publishing writes ${NAME} references, so it needs none of the variables set.
+            builder.AddResource(new BottleComposeEnvironment("compose", ComposePublisher.Resolve(manifest), new ComposeSettings
+            {
+                PipelockImage = options.Pipelock.Image,
+                AgentImage = options.AgentImageSettings,
+                PrebuiltAgentImage = options.PrebuiltAgentImage,
+            })).ExcludeFromManifest();
+            return [];
+        }
+
+        var bottles = BottleResolver.Resolve(manifest, Environment.GetEnvironmentVariable);
+        BottleSelection.Select(bottles, options.Agents, manifest.FilePath);
+        var telemetry = options.Telemetry.Enabled ? OtlpDestination.ResolveHttp(builder.Configuration) : null;
+        if (options.Telemetry.Enabled)
+            builder.Services.AddTraceExport(builder.Configuration, "claude-bottle", LaunchTracing.SourceName);
+        builder.Services.AddClaudeBottleServices(options, new BottleHostContext(manifest.Directory, telemetry));
         return [.. bottles.Select(builder.AddBottle)];
+    }
+
+    /// <summary>The app host's parts, one job each; the container engine is the one the environment names.</summary>
+    private static void AddClaudeBottleServices(this IServiceCollection services, ClaudeBottleOptions options, BottleHostContext context)
+    {
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(context);
+        services.TryAddSingleton<IContainerEngine, DockerContainerEngine>();
+        services.TryAddSingleton(sp => new BottleRunner(sp.GetRequiredService<IContainerEngine>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BottleRunner>>())
+        {
+            Subnets = SubnetAllocator.Parse(options.Network.AddressPool),
+        });
+        if (context.Telemetry is { } destination)
+        {
+            services.TryAddSingleton(sp => new OtlpRelay(destination, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<OtlpRelay>>()));
+            services.TryAddSingleton<TelemetryRelayFollower>();
+        }
+        services.TryAddSingleton<ResourcePublisher>();
+        services.TryAddSingleton<EnginePolling>();
+        services.TryAddSingleton<BackgroundWork>();
+        services.TryAddSingleton<EngineReadiness>();
+        services.TryAddSingleton<PlanApproval>();
+        services.TryAddSingleton<ImageProvisioner>();
+        services.TryAddSingleton<EgressRecorder>();
+        services.TryAddSingleton<ContainerLogFollower>();
+        services.TryAddSingleton<AgentExitWatcher>();
+        services.TryAddSingleton<BottleRemoval>();
+        services.TryAddSingleton<BottleOrchestrator>();
+        services.TryAddEventingSubscriber<BottleShutdown>();
+        services.TryAddSingleton<AttachOutcome>();
+        services.TryAddSingleton<DistributedApplicationModelAccessor>();
+        services.AddHostedService<TerminalAttach>();
     }
 
     /// <summary>Adds one bottle, with its agent and proxy as children.</summary>
@@ -52,7 +106,10 @@ public static class ClaudeBottleBuilderExtensions
             .ExcludeFromManifest()
             .WithIconName("Box")
             .WithInitialState(Initial("ClaudeBottle", BottleProperties.ForBottle(bottle, "")))
-            .OnInitializeResource((r, e, ct) => e.Services.GetRequiredService<BottleOrchestrator>().InitializeAsync(r, ct));
+            .OnInitializeResource((r, e, ct) =>
+                e.Services.GetRequiredService<ClaudeBottleOptions>().StartsAtLaunch(r.Name)
+                    ? e.Services.GetRequiredService<BottleOrchestrator>().StartAsync(r, ct)
+                    : Task.CompletedTask);
         BottleCommands.AddLifecycle(parent, resource);
 
         var agent = builder.AddResource(resource.Agent)
@@ -84,6 +141,10 @@ public static class ClaudeBottleBuilderExtensions
         builder.Resource.Bottle = bottle with { Allowlist = BottleResolver.EffectiveAllowlist(bottle.Allowlist.Concat(hosts)) };
         return builder;
     }
+
+    /// <summary>The exit code the app host should end with: Claude's, when the terminal was attached to it.</summary>
+    public static int ClaudeExitCode(this DistributedApplication app) =>
+        app.Services.GetService<AttachOutcome>()?.ExitCode ?? 0;
 
     private static CustomResourceSnapshot Initial(string type, System.Collections.Immutable.ImmutableArray<ResourcePropertySnapshot> properties) => new()
     {

@@ -2,15 +2,10 @@ using System.Diagnostics;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using ClaudeBottle.Launcher.Planning;
 using Microsoft.Extensions.Logging;
 
 namespace ClaudeBottle.Launcher.Hosting;
-
-/// <summary>How an attached session ended: Claude's exit code, which becomes the app host's.</summary>
-public sealed class AttachOutcome
-{
-    public int? ExitCode { get; internal set; }
-}
 
 /// <summary>
 /// <c>--attach</c>: once the agent runs, this terminal becomes its Claude session (the docker CLI owns the raw TTY,
@@ -65,10 +60,4 @@ internal sealed class TerminalAttach(
             logger.LogError("Cannot attach: the docker CLI is not on PATH ({Reason}); use the agent's attach command in the dashboard instead", e.Message);
         }
     }
-}
-
-/// <summary>Finds bottles by name in the application model.</summary>
-internal sealed class DistributedApplicationModelAccessor(DistributedApplicationModel model)
-{
-    public BottleResource? Find(string name) => model.Resources.OfType<BottleResource>().FirstOrDefault(b => b.Name == name);
 }

@@ -72,7 +72,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy, ct);
             // Attached before start: engines before API 1.44 accept only one network at create.
             await engine.ConnectNetworkAsync(instance.EgressNetworkId!, instance.ProxyId, [], ct);
-            progress.ProxyCreated(instance.ProxyId);
+            await progress.ProxyCreatedAsync(instance.ProxyId);
 
             step = "starting the pipelock proxy";
             await engine.StartContainerAsync(instance.ProxyId, ct);
@@ -82,7 +82,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             progress.Step(step);
             await EnsureRunningAsync(instance.ProxyId, ct);
             await ProbeAsync(plan, instance, ct);
-            progress.ProxyHealthy();
+            await progress.ProxyHealthyAsync();
 
             if (plan.Telemetry is { } sink)
             {
@@ -98,7 +98,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
             step = "starting the agent";
             await engine.StartContainerAsync(instance.AgentId, ct);
-            progress.AgentStarted(instance.AgentId);
+            await progress.AgentStartedAsync(instance.AgentId);
             span?.Dispose();
             return instance;
         }
@@ -117,17 +117,20 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Creates a network on the next free subnet of the pool; another app host may take one at the same moment.</summary>
     private async Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
     {
+        // Subnets another app host took between our look and our create; its network may not be listed yet.
+        var refused = new List<System.Net.IPNetwork>();
         for (var attempt = 1; ; attempt++)
         {
-            var subnet = await ReserveSubnetAsync(ct);
+            var subnet = await ReserveSubnetAsync(refused, ct);
             try
             {
                 // The gateway is named so that the engine reports it, and the isolation probe knows what to check.
                 return await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString() }, ct);
             }
-            catch (DockerApiException e) when (attempt < 5 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
+            catch (DockerApiException e) when (attempt < 8 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
             {
-                // Taken by someone else between our look and our create: look again.
+                // Taken by someone else between our look and our create: look again, past it.
+                refused.Add(subnet);
             }
             finally
             {
@@ -143,16 +146,16 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// Picks a subnet free on the engine and not being created by another bottle of this process: the choice is one
     /// at a time, the creation (the slow part) is not.
     /// </summary>
-    private async Task<System.Net.IPNetwork> ReserveSubnetAsync(CancellationToken ct)
+    private async Task<System.Net.IPNetwork> ReserveSubnetAsync(IReadOnlyList<System.Net.IPNetwork> refused, CancellationToken ct)
     {
         await SubnetGate.WaitAsync(ct);
         try
         {
-            var subnet = Subnets.Next([.. await engine.ListSubnetsAsync(ct), .. Reserved.Select(r => r.ToString())])
+            var subnet = Subnets.Next([.. await engine.ListSubnetsAsync(ct), .. Reserved.Concat(refused).Select(r => r.ToString())])
                          ?? throw new InvalidOperationException(
                              $"no free /{SubnetAllocator.DefaultPrefixLength} subnet is left in the bottle address pool {Subnets.Pool} " +
                              $"({Subnets.Capacity} subnets, two per bottle, all in use); stop some bottles, or give a wider pool in " +
-                             $"{AddressPoolKey}");
+                             $"{NetworkOptions.AddressPoolKey}");
             Reserved.Add(subnet);
             return subnet;
         }
@@ -162,8 +165,6 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
     }
 
-    /// <summary>Configuration key for the pool bottle networks take their subnets from.</summary>
-    public const string AddressPoolKey = "ClaudeBottle:Network:AddressPool";
 
     /// <summary>
     /// Runs <see cref="IsolationProbe"/> on the agent's network: the proxy must answer, and neither network's host

@@ -6,9 +6,9 @@ public interface IBottleProgress
     /// <summary>A step of the start, e.g. "pulling image …", "creating networks".</summary>
     void Step(string message);
 
-    void ProxyCreated(string containerId);
+    Task ProxyCreatedAsync(string containerId);
 
-    void ProxyHealthy();
+    Task ProxyHealthyAsync();
 
-    void AgentStarted(string containerId);
+    Task AgentStartedAsync(string containerId);
 }

@@ -11,9 +11,9 @@ internal sealed class RecordingProgress : IBottleProgress
 {
     public List<string> Events { get; } = [];
     public void Step(string message) => Events.Add(message);
-    public void ProxyCreated(string containerId) => Events.Add("proxy-created");
-    public void ProxyHealthy() => Events.Add("proxy-healthy");
-    public void AgentStarted(string containerId) => Events.Add("agent-started");
+    public Task ProxyCreatedAsync(string containerId) { Events.Add("proxy-created"); return Task.CompletedTask; }
+    public Task ProxyHealthyAsync() { Events.Add("proxy-healthy"); return Task.CompletedTask; }
+    public Task AgentStartedAsync(string containerId) { Events.Add("agent-started"); return Task.CompletedTask; }
 }
 
 /// <summary>Builds a one-agent bottle plan on the test images.</summary>

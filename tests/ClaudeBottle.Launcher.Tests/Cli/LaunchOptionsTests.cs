@@ -32,15 +32,18 @@ public sealed class LaunchOptionsTests
     [InlineData("--agent")]
     [InlineData("--manifest=")]
     public void A_switch_without_its_value_is_an_error(string arg) =>
-        Assert.Throws<ArgumentException>(() => LaunchOptions.Parse([arg])).Message.Should().Contain("needs a value");
+        Assert.Throws<ArgumentException>(() => LaunchOptions.Parse([arg])).Message.Should().Contain("Required argument missing for option");
 
     [Fact]
     public void A_switch_followed_by_another_switch_is_missing_its_value() =>
         Assert.Throws<ArgumentException>(() => LaunchOptions.Parse(["--agent", "--yes"]));
 
-    [Theory]
-    [InlineData("--yes=false")]
-    [InlineData("--check=1")]
-    public void A_flag_given_a_value_is_an_error_rather_than_a_silent_yes(string arg) =>
-        Assert.Throws<ArgumentException>(() => LaunchOptions.Parse([arg])).Message.Should().Contain("takes no value");
+    [Fact]
+    public void A_flag_given_false_means_no_rather_than_a_silent_yes() =>
+        LaunchOptions.Parse(["--yes=false"]).Yes.Should().BeFalse();
+
+    [Fact]
+    public void Own_switches_reach_aspire_as_claude_bottle_settings_after_its_own_arguments() =>
+        LaunchOptions.Parse(["--operation", "publish", "--yes", "--agent", "a", "--agent", "b", "--attach"]).ToAspireArguments().Should().Equal(
+            "--operation", "publish", "--ClaudeBottle:AutoApprove=true", "--ClaudeBottle:Attach=true", "--ClaudeBottle:Agents:0=a", "--ClaudeBottle:Agents:1=b");
 }

@@ -13,9 +13,9 @@ public sealed class BottleRunnerTests
     {
         public List<string> Events { get; } = [];
         public void Step(string message) => Events.Add(message);
-        public void ProxyCreated(string containerId) => Events.Add("proxy-created");
-        public void ProxyHealthy() => Events.Add("proxy-healthy");
-        public void AgentStarted(string containerId) => Events.Add("agent-started");
+        public Task ProxyCreatedAsync(string containerId) { Events.Add("proxy-created"); return Task.CompletedTask; }
+        public Task ProxyHealthyAsync() { Events.Add("proxy-healthy"); return Task.CompletedTask; }
+        public Task AgentStartedAsync(string containerId) { Events.Add("agent-started"); return Task.CompletedTask; }
     }
 
     private static (BottlePlan Plan, string State) Plan(TempDirectory dir)
@@ -100,7 +100,21 @@ public sealed class BottleRunnerTests
 
         var error = await Assert.ThrowsAsync<BottleStartException>(() =>
             runner.StartAsync(plan, Path.Join(dir.Path, "state2"), new Progress(), CancellationToken.None));
-        error.Reason.Should().Contain("no free /28 subnet is left in the bottle address pool 192.168.77.0/27").And.Contain(BottleRunner.AddressPoolKey);
+        error.Reason.Should().Contain("no free /28 subnet is left in the bottle address pool 192.168.77.0/27").And.Contain(NetworkOptions.AddressPoolKey);
         engine.Networks.Should().HaveCount(2, "the failed start made nothing");
+    }
+
+    /// <summary>Two app hosts pick a subnet from the same engine list; the one that loses the race must look past it.</summary>
+    [Fact]
+    public async Task A_subnet_another_app_host_is_taking_is_skipped_not_tried_again()
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir);
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, TakenElsewhere = { "192.168.77.0/28", "192.168.77.16/28", "192.168.77.32/28" } };
+        var runner = new BottleRunner(engine, NullLogger.Instance) { Subnets = SubnetAllocator.Parse("192.168.77.0/25") };
+
+        await runner.StartAsync(plan, state, new Progress(), CancellationToken.None);
+
+        engine.Networks.Values.Select(n => n.Subnet).Should().BeEquivalentTo("192.168.77.48/28", "192.168.77.64/28");
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Launcher.Planning;
@@ -10,12 +11,16 @@ namespace ClaudeBottle.Launcher.Tests.Runtime;
 /// </summary>
 internal sealed class FakeEngine : IContainerEngine
 {
-    public Dictionary<string, NetworkSpec> Networks { get; } = [];
-    public Dictionary<string, ContainerSpec> Containers { get; } = [];
-    public HashSet<string> Running { get; } = [];
+    public ConcurrentDictionary<string, NetworkSpec> Networks { get; } = [];
+    public ConcurrentDictionary<string, ContainerSpec> Containers { get; } = [];
+    public ConcurrentDictionary<string, bool> RunningIds { get; } = [];
+    public ICollection<string> Running => RunningIds.Keys;
     public HashSet<string> Images { get; } = [];
     public Dictionary<string, Exception> Failures { get; } = [];
     public Dictionary<string, long> ExitCodes { get; } = [];
+
+    /// <summary>Subnets another app host is creating a network on: refused as the engine refuses them, yet not listed.</summary>
+    public HashSet<string> TakenElsewhere { get; } = [];
     private int _next;
 
     private void Step([CallerMemberName] string name = "")
@@ -32,12 +37,14 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
     {
         Step();
-        var id = $"net{_next++}";
+        if (spec.Subnet is { } subnet && TakenElsewhere.Contains(subnet))
+            throw new Docker.DotNet.DockerApiException(System.Net.HttpStatusCode.Forbidden, """{"message":"Pool overlaps with other one on this address space"}""");
+        var id = $"net{Interlocked.Increment(ref _next)}";
         Networks[id] = spec;
         return Task.FromResult(id);
     }
 
-    public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.Remove(id); return Task.CompletedTask; }
+    public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.TryRemove(id, out _); return Task.CompletedTask; }
     public Task<string?> NetworkGatewayAsync(string id, CancellationToken ct) => Task.FromResult<string?>("10.99.0.1");
     public Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<string>>([.. Networks.Values.Select(n => n.Subnet).OfType<string>()]);
@@ -45,24 +52,31 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
     {
         Step();
-        var id = $"ctr{_next++}";
+        var id = $"ctr{Interlocked.Increment(ref _next)}";
         Containers[id] = spec;
         return Task.FromResult(id);
     }
 
     public Task ConnectNetworkAsync(string networkId, string containerId, IReadOnlyList<string> aliases, CancellationToken ct) { Step(); return Task.CompletedTask; }
-    public Task StartContainerAsync(string id, CancellationToken ct) { Step(); Running.Add(id); return Task.CompletedTask; }
-    public Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct) { Running.Remove(id); return Task.CompletedTask; }
-    public Task RemoveContainerAsync(string id, CancellationToken ct) { Step(); Containers.Remove(id); Running.Remove(id); return Task.CompletedTask; }
+    public Task StartContainerAsync(string id, CancellationToken ct) { Step(); RunningIds[id] = true; return Task.CompletedTask; }
+    public Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct) { RunningIds.TryRemove(id, out _); return Task.CompletedTask; }
+    public Task RemoveContainerAsync(string id, CancellationToken ct) { Step(); Containers.TryRemove(id, out _); RunningIds.TryRemove(id, out _); return Task.CompletedTask; }
 
-    public Task<long> WaitContainerAsync(string id, CancellationToken ct)
+    /// <summary>Agents run until they are removed (or the waiter gives up), instead of exiting at once.</summary>
+    public bool AgentsKeepRunning { get; init; }
+
+    public async Task<long> WaitContainerAsync(string id, CancellationToken ct)
     {
-        Running.Remove(id);
-        return Task.FromResult(ExitCodes.GetValueOrDefault(Containers[id].Labels.GetValueOrDefault(BottleLabels.Role) ?? ""));
+        var role = Containers[id].Labels.GetValueOrDefault(BottleLabels.Role) ?? "";
+        if (AgentsKeepRunning && role == "agent")
+            while (Containers.ContainsKey(id))
+                await Task.Delay(20, ct);
+        RunningIds.TryRemove(id, out _);
+        return ExitCodes.GetValueOrDefault(role);
     }
 
     public Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct) =>
-        Task.FromResult<ContainerState?>(Containers.ContainsKey(id) ? new ContainerState(Running.Contains(id), 0, HealthState.Healthy, "running", null) : null);
+        Task.FromResult<ContainerState?>(Containers.ContainsKey(id) ? new ContainerState(RunningIds.ContainsKey(id), 0, HealthState.Healthy, "running", null) : null);
 
     public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
     {

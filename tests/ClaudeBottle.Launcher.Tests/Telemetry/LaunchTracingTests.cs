@@ -32,9 +32,9 @@ public sealed class LaunchTracingTests : IDisposable
     private sealed class Progress : IBottleProgress
     {
         public void Step(string message) { }
-        public void ProxyCreated(string containerId) { }
-        public void ProxyHealthy() { }
-        public void AgentStarted(string containerId) { }
+        public Task ProxyCreatedAsync(string containerId) => Task.CompletedTask;
+        public Task ProxyHealthyAsync() => Task.CompletedTask;
+        public Task AgentStartedAsync(string containerId) => Task.CompletedTask;
     }
 
     private static (BottlePlan Plan, string State) Plan(TempDirectory dir, string bottleName)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ClaudeBottle.Launcher.Runtime;
+namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
 /// Gives each bottle network a small subnet of its own from a configurable pool. Docker's default pools hold about

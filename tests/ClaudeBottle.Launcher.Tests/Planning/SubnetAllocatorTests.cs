@@ -1,6 +1,7 @@
 using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Planning;
 
-namespace ClaudeBottle.Launcher.Tests.Runtime;
+namespace ClaudeBottle.Launcher.Tests.Planning;
 
 public sealed class SubnetAllocatorTests
 {

@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+
+namespace ClaudeBottle.Launcher.Manifest;
+
+/// <summary>Reading a bottle's settings: env, ssh files, egress, resources, build.</summary>
+internal sealed partial class ManifestReader
+{
+    private ImmutableSortedDictionary<string, EnvValue> ReadEnv(JsonElement element, string path)
+    {
+        var env = ImmutableSortedDictionary.CreateBuilder<string, EnvValue>(StringComparer.Ordinal);
+        foreach (var (name, value, childPath) in Properties(element, path, known: null))
+        {
+            if (NameRules.CheckEnvName(name) is { } problem)
+            {
+                Error(childPath, problem);
+                continue;
+            }
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                var hint = value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
+                    ? $"; quote it: \"{value.GetRawText()}\"" : "";
+                Error(childPath, $"must be a string, not {JsonPaths.Describe(value.ValueKind)}{hint}");
+                continue;
+            }
+            var text = value.GetString()!;
+            if (NameRules.ReferencedVariable(text) is { } variable)
+                env[name] = EnvValue.FromVariable(variable);
+            else if (text.Contains("${", StringComparison.Ordinal))
+                Error(childPath, "a ${NAME} reference must be the whole value, e.g. \"${GITHUB_TOKEN}\", with NAME a valid variable name");
+            else if (text.Contains('\0'))
+                Error(childPath, "contains a NUL character, which an environment variable cannot hold");
+            else
+                env[name] = EnvValue.FromLiteral(text);
+        }
+        return env.ToImmutable();
+    }
+
+    private ImmutableArray<string> ReadSsh(JsonElement element, string path)
+    {
+        var files = ImmutableArray.CreateBuilder<string>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (value, itemPath) in Items(element, path))
+        {
+            if (ExpectPath(value, itemPath) is not { } written)
+                continue;
+            var full = HostPaths.Absolute(written, _directory);
+            if (!File.Exists(full))
+            {
+                Error(itemPath, $"'{written}' is not a file (looked for {full}); ssh entries are host files mounted read-only into ~/.ssh");
+                continue;
+            }
+            var name = Path.GetFileName(full);
+            if (names.TryGetValue(name, out var other))
+                Error(itemPath, $"'{written}' and '{other}' would both be mounted as ~/.ssh/{name}; rename one");
+            names[name] = written;
+            files.Add(full);
+        }
+        return files.ToImmutable();
+    }
+
+    private ImmutableArray<string> ReadEgress(JsonElement element, string path)
+    {
+        var hosts = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (key, value, childPath) in Properties(element, path, EgressKeys))
+        {
+            if (key != "allowlist")
+                continue;
+            foreach (var (item, itemPath) in Items(value, childPath))
+            {
+                if (ExpectString(item, itemPath) is not { } entry)
+                    continue;
+                if (HostnameRules.Check(entry) is { } problem) Error(itemPath, problem);
+                else hosts.Add(entry.ToLowerInvariant());
+            }
+        }
+        return [.. hosts];
+    }
+
+    private ResourceSpec ReadResources(JsonElement element, string path)
+    {
+        double? cpus = null;
+        long? memory = null, pids = null;
+        foreach (var (key, value, childPath) in Properties(element, path, ResourceKeys))
+        {
+            switch (key)
+            {
+                case "cpus":
+                    if (value.ValueKind == JsonValueKind.Number && value.GetDouble() is var c && c > 0 && c <= MaxCpus)
+                        cpus = c;
+                    else
+                        Error(childPath, $"must be a number of CPUs greater than 0 and at most {MaxCpus} (e.g. 2 or 0.5), not {Shown(value)}");
+                    break;
+                case "memory":
+                    if (value.ValueKind == JsonValueKind.String && MemorySize.TryParse(value.GetString()!, out var bytes) && bytes >= MemorySize.Minimum)
+                        memory = bytes;
+                    else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var raw) && raw >= MemorySize.Minimum)
+                        memory = raw;
+                    else
+                        Error(childPath, $"must be a size of at least 6m, written like \"4g\", \"512m\" or a number of bytes, not {Shown(value)}");
+                    break;
+                case "pids":
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var p) && p >= 1 && p <= MaxPids)
+                        pids = p;
+                    else
+                        Error(childPath, $"must be a whole number of processes from 1 to {MaxPids} (e.g. 512), not {Shown(value)}");
+                    break;
+            }
+        }
+        return new ResourceSpec(cpus, memory, pids);
+    }
+
+    private BuildSpec? ReadBuild(JsonElement element, string path)
+    {
+        if (!ExpectKind(element, path, JsonValueKind.Object))
+            return null;
+        string? context = null;
+        var dockerfile = "Dockerfile";
+        var dockerfilePath = JsonPaths.Child(path, "dockerfile");
+        foreach (var (key, value, childPath) in Properties(element, path, BuildKeys))
+        {
+            if (ExpectPath(value, childPath) is not { } written)
+                continue;
+            if (key == "context")
+            {
+                var full = HostPaths.Absolute(written, _directory);
+                if (Directory.Exists(full)) context = full;
+                else Error(childPath, $"'{written}' is not a directory (looked for {full}); the build context must exist");
+            }
+            else
+            {
+                dockerfile = written;
+            }
+        }
+        if (!element.TryGetProperty("context", out _))
+        {
+            Error(path, "has no \"context\"; give the directory to build in, e.g. \"context\": \"./images/python\"");
+            return null;
+        }
+        if (context is null)
+            return null;
+        if (Path.IsPathRooted(dockerfile))
+        {
+            Error(dockerfilePath, $"'{dockerfile}' must be relative to the build context");
+            return null;
+        }
+        var file = Path.GetFullPath(dockerfile, context);
+        if (!HostPaths.IsWithin(HostPaths.Real(file), HostPaths.Real(context)))
+            Error(dockerfilePath, $"'{dockerfile}' lies outside the build context {context}; the engine only sees files inside it");
+        else if (!File.Exists(file))
+            Error(dockerfilePath, $"'{dockerfile}' does not exist in the build context (looked for {file})");
+        else
+            return new BuildSpec(context, file);
+        return null;
+    }
+}

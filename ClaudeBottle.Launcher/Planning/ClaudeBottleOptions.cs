@@ -1,0 +1,71 @@
+namespace ClaudeBottle.Launcher.Planning;
+
+/// <summary>
+/// How the app host runs its bottles: the <c>ClaudeBottle</c> configuration section, bound once. Every key can be
+/// given as <c>--ClaudeBottle:Key=value</c> or <c>ClaudeBottle__Key</c> in the environment; the app host's own
+/// switches (<c>--yes</c>, <c>--agent</c>, <c>--attach</c>) are written into it.
+/// </summary>
+public sealed class ClaudeBottleOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "ClaudeBottle";
+
+    /// <summary>Approve every bottle's plan without asking (<c>--yes</c>).</summary>
+    public bool AutoApprove { get; set; }
+
+    /// <summary>The agents to start at launch (<c>--agent</c>); empty means all. The rest wait for a Start command.</summary>
+    public List<string> Agents { get; set; } = [];
+
+    /// <summary>Make the terminal the Claude session of the one agent in <see cref="Agents"/> (<c>--attach</c>).</summary>
+    public bool Attach { get; set; }
+
+    /// <summary>A ready standard agent image (a mirror) to use instead of building one.</summary>
+    public string? AgentImage { get; set; }
+
+    /// <summary>The base the standard agent image is built on (any Debian-based image).</summary>
+    public string? AgentBaseImage { get; set; }
+
+    /// <summary>A PEM file of CA certificates to trust, at build time and in every agent.</summary>
+    public string? ExtraCaCertificates { get; set; }
+
+    /// <summary>Where run state (locks, generated configs) lives; per user under the temp directory when unset.</summary>
+    public string? StateRoot { get; set; }
+
+    public PipelockOptions Pipelock { get; set; } = new();
+
+    public NetworkOptions Network { get; set; } = new();
+
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>The agent whose Claude session takes over this terminal, or null.</summary>
+    public string? AttachAgent => Attach && Agents.Count == 1 ? Agents[0] : null;
+
+    /// <summary>How the standard agent image is built.</summary>
+    public AgentImageSettings AgentImageSettings => new()
+    {
+        BaseImage = AgentBaseImage is { Length: > 0 } baseImage ? baseImage : AgentImages.DefaultBaseImage,
+        ExtraCaCertificatesFile = ExtraCaCertificates is { Length: > 0 } ca ? Path.GetFullPath(ca) : null,
+    };
+
+    /// <summary>A ready standard image, or null to build one.</summary>
+    public string? PrebuiltAgentImage => AgentImage is { Length: > 0 } image ? image : null;
+
+    public bool StartsAtLaunch(string bottle) => Agents.Count == 0 || Agents.Contains(bottle);
+
+    /// <summary>What is wrong with these settings, each naming its key and the fix; empty when nothing is.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (ExtraCaCertificates is { Length: > 0 } ca && !File.Exists(ca))
+            problems.Add($"{Section}:{nameof(ExtraCaCertificates)} names {Path.GetFullPath(ca)}, which does not exist; give a PEM file of CA certificates, or unset it");
+        try
+        {
+            SubnetAllocator.Parse(Network.AddressPool);
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"{NetworkOptions.AddressPoolKey}: {e.Message}");
+        }
+        return problems;
+    }
+}

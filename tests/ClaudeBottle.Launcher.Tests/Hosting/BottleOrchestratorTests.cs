@@ -1,0 +1,109 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Hosting;
+using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Runtime;
+using ClaudeBottle.Launcher.Tests.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClaudeBottle.Launcher.Tests.Hosting;
+
+/// <summary>The orchestrator against the in-memory engine: what exists on the engine, and what the dashboard is told.</summary>
+public sealed class BottleOrchestratorTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private DistributedApplication? _app;
+
+    private (BottleOrchestrator Orchestrator, ResourceNotificationService Notifications, BottleResource Bottle) StartApp(
+        FakeEngine engine, bool approve = true)
+    {
+        // No dashboard: nobody could answer an approval, and none is needed to drive bottles.
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+        {
+            DisableDashboard = true,
+            Args = [$"--ClaudeBottle:StateRoot={_dir.Path}", $"--ClaudeBottle:AutoApprove={approve}",
+                "--ClaudeBottle:Telemetry:Enabled=false", "--ClaudeBottle:AgentImage=agent:1", "--ClaudeBottle:Pipelock:Image=proxy:1"],
+        });
+        builder.Services.AddSingleton<IContainerEngine>(engine);
+        builder.AddClaudeBottles(ManifestLoader.Parse("""{ "agents": { "solo": { "prompt": "go" } } }""", "claude-bottle.json", _dir.Path));
+        _app = builder.Build();
+        var bottle = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<BottleResource>().Single();
+        return (_app.Services.GetRequiredService<BottleOrchestrator>(), _app.Services.GetRequiredService<ResourceNotificationService>(), bottle);
+    }
+
+    private static async Task<CustomResourceSnapshot> WaitAsync(ResourceNotificationService notifications, string resource, string state)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return (await notifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == state, timeout.Token)).Snapshot;
+    }
+
+    [Fact]
+    public async Task A_bottle_runs_its_agent_and_is_removed_whole_when_the_agent_exits_with_its_exit_code()
+    {
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, ExitCodes = { ["agent"] = 3 } };
+        var (orchestrator, notifications, bottle) = StartApp(engine);
+
+        await orchestrator.StartAsync(bottle, CancellationToken.None);
+
+        var ended = await WaitAsync(notifications, "solo", KnownResourceStates.Exited);
+        ended.ExitCode.Should().Be(3);
+        (await WaitAsync(notifications, "solo-agent", KnownResourceStates.Exited)).ExitCode.Should().Be(3);
+        engine.Containers.Should().BeEmpty("the agent, the proxy and the probe are gone");
+        engine.Networks.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Shutdown_removes_every_running_bottle_and_a_later_start_does_nothing()
+    {
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, AgentsKeepRunning = true };
+        var (orchestrator, notifications, bottle) = StartApp(engine);
+        await orchestrator.StartAsync(bottle, CancellationToken.None);
+        await WaitAsync(notifications, "solo-agent", KnownResourceStates.Running);
+        engine.Containers.Values.Select(c => c.Labels[Launcher.Planning.BottleLabels.Role]).Should().BeEquivalentTo("proxy", "agent");
+        orchestrator.ContainerName(bottle, agent: true).Should().EndWith("-solo-agent");
+
+        await orchestrator.ShutdownAsync();
+
+        engine.Containers.Should().BeEmpty();
+        engine.Networks.Should().BeEmpty();
+        await orchestrator.StartAsync(bottle, CancellationToken.None);
+        engine.Containers.Should().BeEmpty("nothing starts once the app host is stopping");
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_is_reported_and_leaves_nothing()
+    {
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, Failures = { [nameof(IContainerEngine.StartContainerAsync)] = new InvalidOperationException("no luck") } };
+        var (orchestrator, notifications, bottle) = StartApp(engine);
+
+        await orchestrator.StartAsync(bottle, CancellationToken.None);
+
+        await WaitAsync(notifications, "solo", KnownResourceStates.FailedToStart);
+        await WaitAsync(notifications, "solo-proxy", KnownResourceStates.FailedToStart);
+        engine.Containers.Should().BeEmpty();
+        engine.Networks.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_plan_nobody_can_approve_is_not_started()
+    {
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" } };
+        var (orchestrator, notifications, bottle) = StartApp(engine, approve: false);
+
+        await orchestrator.StartAsync(bottle, CancellationToken.None);
+
+        notifications.TryGetCurrentState("solo", out var state).Should().BeTrue();
+        state!.Snapshot.State!.Text.Should().Be(KnownResourceStates.NotStarted);
+        engine.Containers.Should().BeEmpty();
+        engine.Networks.Should().BeEmpty();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+            await _app.DisposeAsync();
+        _dir.Dispose();
+    }
+}
