@@ -73,8 +73,8 @@ internal sealed class BottleOrchestrator(
         }
 
         var agentImages = AgentImages.PlanFor(bottle.Bottle.Image, options.AgentImageSettings, options.PrebuiltAgentImage);
-        // The telemetry sink runs from the standard image, whatever image the agent has.
-        var sinkImages = relay is null ? null : AgentImages.PlanFor(new ImageSource.Standard(), options.AgentImageSettings, options.PrebuiltAgentImage);
+        // The telemetry sink has a small image of its own: a bottle whose agent has its own image needs no standard image.
+        (string Tag, ImageRecipe? Build)? sinkImage = relay is null ? null : AgentImages.SinkPlan(options.AgentImageSettings, options.Telemetry.SinkImage);
         if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
             log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
                 AgentLayout.TokenVariable, bottle.Name);
@@ -97,9 +97,9 @@ internal sealed class BottleOrchestrator(
         var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
             $"claude-bottle-{lease.Id}-", options.Pipelock.Image, agentImages.Tag,
             BottleRunner.ConfigFile(stateDirectory), options.AgentImageSettings.ExtraCaCertificatesFile,
-            TelemetrySinkImage: sinkImages?.Tag, TraceParent: LaunchTracing.TraceParent(launch)));
+            TelemetrySinkImage: sinkImage?.Tag, TraceParent: LaunchTracing.TraceParent(launch)));
 
-        if (!await images.EnsureAsync(bottle, [.. agentImages.Builds.Concat(sinkImages?.Builds ?? []).DistinctBy(r => r.Tag)], ct))
+        if (!await images.EnsureAsync(bottle, [.. agentImages.Builds, .. sinkImage?.Build is { } sinkBuild ? [sinkBuild] : Array.Empty<ImageRecipe>()], ct))
         {
             launch.Fail("an image build failed");
             return;
@@ -220,6 +220,12 @@ internal sealed class BottleOrchestrator(
             {
                 return await RemoveLockedAsync(session);
             }
+            catch (Exception e)
+            {
+                // One bottle's failure must not leave the others behind.
+                logger.LogError(e, "Could not remove a bottle on shutdown");
+                return false;
+            }
             finally
             {
                 session.Gate.Release();
@@ -236,7 +242,17 @@ internal sealed class BottleOrchestrator(
         if (session.Instance is not { } instance)
             return false;
         if (session.Watch is { } watch)
-            await watch.CancelAsync();
+        {
+            try
+            {
+                await watch.CancelAsync();
+            }
+            catch (AggregateException e)
+            {
+                // A follower's cancellation callback failed; the bottle is removed all the same.
+                logger.LogWarning("Stopping the followers of bottle {Bottle}: {Reason}", instance.Name, e.InnerException?.Message);
+            }
+        }
         await removal.RemoveAsync(instance, _stopping.Token);
         session.Instance = null;
         return true;

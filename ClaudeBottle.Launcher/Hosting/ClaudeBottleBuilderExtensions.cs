@@ -1,6 +1,5 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Lifecycle;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Publishing;
@@ -85,7 +84,7 @@ public static class ClaudeBottleBuilderExtensions
         services.TryAddSingleton<AgentExitWatcher>();
         services.TryAddSingleton<BottleRemoval>();
         services.TryAddSingleton<BottleOrchestrator>();
-        services.TryAddEventingSubscriber<BottleShutdown>();
+        services.AddHostedService<BottleShutdown>();
         services.TryAddSingleton<AttachOutcome>();
         services.TryAddSingleton<DistributedApplicationModelAccessor>();
         services.AddHostedService<TerminalAttach>();

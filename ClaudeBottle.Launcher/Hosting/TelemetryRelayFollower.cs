@@ -64,7 +64,7 @@ internal sealed class TelemetryRelayFollower(IContainerEngine engine, ResourcePu
     private async Task StopFailingSinkAsync(BottleResource bottle, string sinkId, ContainerState state, CancellationToken ct)
     {
         publisher.Log(bottle.Agent).LogError("The telemetry sink keeps failing (exit code {Code}), so it is stopped and this bottle's Claude telemetry is off. " +
-                                             "Its image must carry Node and {Script}, as the standard agent image does.", state.ExitCode, TelemetrySink.Script);
+                                             "Its image must carry Node and {Script}, as the one built from docker/sink does.", state.ExitCode, TelemetrySink.Script);
         try
         {
             await engine.StopContainerAsync(sinkId, TimeSpan.Zero, ct);

@@ -19,7 +19,10 @@ public static class AgentImages
     /// <summary>The build argument a bottle's own Dockerfile names its base with: <c>FROM ${CLAUDE_BOTTLE_AGENT_IMAGE}</c>.</summary>
     public const string BaseImageArgument = "CLAUDE_BOTTLE_AGENT_IMAGE";
 
+    public const string SinkRepository = "claude-bottle/telemetry-sink";
+
     private const string ResourcePrefix = "agent-image/";
+    private const string SinkResourcePrefix = "sink-image/";
 
     /// <summary>
     /// Decides an agent's image, for run mode and publish alike: a ready image as it is; otherwise the standard image
@@ -38,17 +41,7 @@ public static class AgentImages
     /// <summary>The standard image's build: its files, arguments and the tag they hash to. Nothing is built.</summary>
     public static ImageRecipe Standard(AgentImageSettings settings)
     {
-        var assembly = typeof(AgentImages).Assembly;
-        var files = assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                return new ContextFile(n[ResourcePrefix.Length..], copy.ToArray());
-            })
+        var files = Resources(ResourcePrefix)
             .Append(new ContextFile("extra-ca-certificates.crt", settings.ExtraCaCertificatesFile is { } ca ? File.ReadAllBytes(ca) : []))
             .ToList();
         var args = new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -58,6 +51,37 @@ public static class AgentImages
         };
         var tag = $"{Repository}:{Hash(files, args)}";
         return new ImageRecipe(new ImageBuild(tag, "Dockerfile", args, Labels()), files);
+    }
+
+    /// <summary>
+    /// The telemetry sink's image (<c>docker/sink</c>): Node and the sink's script on the same base as the standard
+    /// image, and nothing of Claude Code, so that it builds in seconds and once, whatever image the agents run.
+    /// </summary>
+    public static ImageRecipe Sink(AgentImageSettings settings)
+    {
+        var files = Resources(SinkResourcePrefix).ToList();
+        var args = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["BASE_IMAGE"] = settings.BaseImage };
+        var tag = $"{SinkRepository}:{Hash(files, args)}";
+        return new ImageRecipe(new ImageBuild(tag, "Dockerfile", args, Labels()), files);
+    }
+
+    /// <summary>The sink's image: <paramref name="ready"/> as it is, else the one <see cref="Sink"/> builds.</summary>
+    public static (string Tag, ImageRecipe? Build) SinkPlan(AgentImageSettings settings, string? ready) =>
+        ready is { Length: > 0 } ? (ready, null) : Sink(settings) is var recipe ? (recipe.Tag, recipe) : default;
+
+    private static IEnumerable<ContextFile> Resources(string prefix)
+    {
+        var assembly = typeof(AgentImages).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return new ContextFile(n[prefix.Length..], copy.ToArray());
+            });
     }
 
     /// <summary>A bottle's own image: its build context, with the standard image as the base argument.</summary>

@@ -18,12 +18,12 @@ public static class TelemetrySink
 
     public const int Port = 4318;
 
-    /// <summary>Where the standard agent image keeps the sink (docker/agent/otlp-sink.mjs).</summary>
+    /// <summary>Where the sink's image keeps the sink (docker/sink/otlp-sink.mjs).</summary>
     public const string Script = "/usr/local/lib/claude-bottle/otlp-sink.mjs";
 
     public static string Endpoint => $"http://{Host}:{Port}";
 
-    /// <summary>The sink runs from the standard agent image (which has Node), as nobody, with nothing writable.</summary>
+    /// <summary>The sink runs from its own image (Node and the script), as nobody, with nothing writable.</summary>
     public static ContainerSpec Spec(string name, string image, string internalNetwork, IReadOnlyDictionary<string, string> labels) => new()
     {
         Name = name,

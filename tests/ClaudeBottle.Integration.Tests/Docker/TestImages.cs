@@ -96,6 +96,26 @@ public static class TestImages
     });
 
     /// <summary>
+    /// The telemetry sink's image as the product builds it from the offline base: built here once per test run, so
+    /// that app hosts started by concurrent tests find it rather than each building it.
+    /// </summary>
+    public static Task<string> SinkAsync() => OnceAsync("telemetry-sink", async () =>
+    {
+        using var engine = new DockerContainerEngine();
+        var recipe = AgentImages.Sink(new AgentImageSettings { BaseImage = TestEngine.BaseImage });
+        var output = new List<string>();
+        try
+        {
+            await new AgentImageBuilder(engine).EnsureAsync(recipe, output.Add, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"building the telemetry sink's image failed: {e.Message}\n{string.Join("\n", output.TakeLast(30))}", e);
+        }
+        return recipe.Tag;
+    });
+
+    /// <summary>
     /// The standard image with a stand-in for Claude that exports <paramref name="otlpLogs"/> and
     /// <paramref name="otlpMetrics"/> (OTLP/HTTP bodies) to the endpoint it is given, as Claude Code's exporter does,
     /// prints its TRACEPARENT, then stays up.

@@ -64,12 +64,16 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public static async Task<Command> CommandAsync(string manifestDirectory, string stateRoot, params string[] args)
     {
+        if (args.Contains("--ClaudeBottle:Telemetry:Enabled=true"))
+            await TestImages.SinkAsync();
         string[] appHostArgs =
         [
             "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), "--yes",
             $"--ClaudeBottle:Pipelock:Image={await TestImages.ProxyAsync()}", $"--ClaudeBottle:StateRoot={stateRoot}",
             // These test agents' images have no Node for a telemetry sink; telemetry has tests of its own.
-            "--ClaudeBottle:Telemetry:Enabled=false", .. args,
+            "--ClaudeBottle:Telemetry:Enabled=false",
+            // Images the product builds (the telemetry sink's, a bottle's standard base) come from the offline base.
+            $"--ClaudeBottle:AgentBaseImage={TestEngine.BaseImage}", .. args,
         ];
         return new Command(Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost"), appHostArgs, new Dictionary<string, string>
         {

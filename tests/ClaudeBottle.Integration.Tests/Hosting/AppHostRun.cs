@@ -51,6 +51,8 @@ internal sealed class AppHostRun : IAsyncDisposable
     private static async Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot, bool approve, string[] args)
     {
         stateRoot ??= System.IO.Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
+        if (args.Contains("--ClaudeBottle:Telemetry:Enabled=true"))
+            await TestImages.SinkAsync();
         string[] all =
         [
             "--manifest", Path.Join(manifestDirectory, "claude-bottle.json"), .. approve ? new[] { "--yes" } : [],
@@ -59,6 +61,8 @@ internal sealed class AppHostRun : IAsyncDisposable
             // The launch profile names a dashboard OTLP endpoint that nobody serves under test; a test that wants
             // telemetry turns it back on and names its own receiver (the later value wins).
             "--ClaudeBottle:Telemetry:Enabled=false",
+            // Images the product builds (the telemetry sink's, a bottle's standard base) come from the offline base.
+            $"--ClaudeBottle:AgentBaseImage={TestEngine.BaseImage}",
             .. args,
         ];
         using var cts = new CancellationTokenSource(Timeout);

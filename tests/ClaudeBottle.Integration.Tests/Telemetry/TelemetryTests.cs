@@ -104,7 +104,9 @@ public sealed class TelemetryTests
             }
 
             // A sink that dies (as under a flood that exhausts its memory) comes back, and is relayed again.
-            (await scope.ExecAsync(sink.ID, "pkill -KILL -x node")).ExitCode.Should().Be(0, "the sink's Node process is killed");
+            // The sink's image is Node and one script: no pkill, so the process is found by name in /proc.
+            (await scope.ExecAsync(sink.ID, "killed=0; for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = node ] && kill -KILL ${p#/proc/} && killed=1; done; [ $killed = 1 ]"))
+                .ExitCode.Should().Be(0, "the sink's Node process is killed");
             await run.WaitForLogAsync("watched-agent", "The telemetry sink runs again");
             for (var i = 0; i < 20 && receiver.Logs.Count(l => l.Body == ClaudeEvent) < 2; i++)
             {
@@ -164,7 +166,7 @@ public sealed class TelemetryTests
         (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty("shutdown removes the sink with the rest of the bottle");
     }
 
-    /// <summary>An agent image without the sink (a mirror of an older standard image, say): the sink fails, and stays stopped.</summary>
+    /// <summary>A sink image without Node or the sink's script (a wrong mirror, say): the sink fails, and stays stopped.</summary>
     [SkippableFact]
     public async Task A_sink_that_cannot_run_is_stopped_with_a_clear_error_and_the_bottle_runs_on()
     {
@@ -173,7 +175,7 @@ public sealed class TelemetryTests
         var agentImage = await TestImages.AgentAsync(); // No Node, no sink script.
         var manifest = AppHostRun.WriteManifest("""{ "agents": { "sinkless": {} } }""");
         await using var run = await AppHostRun.StartAsync(manifest, null,
-            $"--ClaudeBottle:AgentImage={agentImage}", "--ClaudeBottle:Telemetry:Enabled=true",
+            $"--ClaudeBottle:AgentImage={agentImage}", "--ClaudeBottle:Telemetry:Enabled=true", $"--ClaudeBottle:Telemetry:SinkImage={agentImage}",
             $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Url}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf");
         await run.WaitAsync("sinkless-agent", KnownResourceStates.Running);
 
