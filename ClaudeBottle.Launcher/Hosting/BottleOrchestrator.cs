@@ -16,12 +16,13 @@ namespace ClaudeBottle.Launcher.Hosting;
 internal sealed class BottleOrchestrator(
     IContainerEngine engine,
     BottleRunner runner,
-    ClaudeBottleOptions options,
     BottleHostContext context,
     ResourcePublisher publisher,
     EngineReadiness readiness,
     PlanApproval approval,
     ImageProvisioner images,
+    BottlePlanner planner,
+    BottleHeadStart headStart,
     ContainerLogFollower logs,
     AgentExitWatcher exits,
     BottleRemoval removal,
@@ -60,6 +61,15 @@ internal sealed class BottleOrchestrator(
 
     private async Task StartLockedAsync(BottleResource bottle, BottleSession session, CancellationToken ct)
     {
+        if (await headStart.TakeAsync(bottle.Name) is { } early)
+        {
+            if (early.Instance is { } made)
+                await StartedAsync(bottle, session, early.Planned, made);
+            else
+                await publisher.FailAsync(bottle, early.Failure!);
+            return;
+        }
+
         var log = publisher.Log(bottle);
         InstanceLease lease;
         try
@@ -71,10 +81,6 @@ internal sealed class BottleOrchestrator(
             await publisher.FailAsync(bottle, $"the container engine is not usable: {e.Message}. Start Docker, or point DOCKER_HOST at a running engine.");
             return;
         }
-
-        var agentImages = AgentImages.PlanFor(bottle.Bottle.Image, options.AgentImageSettings, options.PrebuiltAgentImage);
-        // The telemetry sink has a small image of its own: a bottle whose agent has its own image needs no standard image.
-        (string Tag, ImageRecipe? Build)? sinkImage = relay is null ? null : AgentImages.SinkPlan(options.AgentImageSettings, options.Telemetry.SinkImage);
         if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
             log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
                 AgentLayout.TokenVariable, bottle.Name);
@@ -84,31 +90,26 @@ internal sealed class BottleOrchestrator(
             return;
         }
 
+        // One trace per start.
+        using var launch = LaunchTracing.Step("bottle.start", bottle.Name, root: true);
+        var planned = planner.Plan(bottle, lease, launch);
         session.Egress = new EgressSummary();
         await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
-            properties: [.. BottleProperties.ForBottle(bottle.Bottle, agentImages.Tag), .. BottleProperties.ForEgress(session.Egress)], started: true);
+            properties: [.. BottleProperties.ForBottle(bottle.Bottle, planned.AgentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
         await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
         await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
         log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory));
 
-        // One trace per start; a headless Claude is given it (TRACEPARENT), so its run can be a child of its launch.
-        using var launch = LaunchTracing.Step("bottle.start", bottle.Name, root: true);
-        var stateDirectory = Path.Join(lease.Directory, bottle.Name);
-        var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
-            $"claude-bottle-{lease.Id}-", options.Pipelock.Image, agentImages.Tag,
-            BottleRunner.ConfigFile(stateDirectory), options.AgentImageSettings.ExtraCaCertificatesFile,
-            TelemetrySinkImage: sinkImage?.Tag, TraceParent: LaunchTracing.TraceParent(launch)));
-
-        if (!await images.EnsureAsync(bottle, [.. agentImages.Builds, .. sinkImage?.Build is { } sinkBuild ? [sinkBuild] : Array.Empty<ImageRecipe>()], ct))
+        if (!await images.EnsureAsync(bottle, planned.Builds, ct))
         {
             launch.Fail("an image build failed");
             return;
         }
 
+        BottleInstance instance;
         try
         {
-            session.Instance = await runner.StartAsync(plan, stateDirectory, new BottleProgress(publisher, bottle, plan), ct);
-            session.Plan = plan;
+            instance = await runner.StartAsync(planned.Plan, planned.StateDirectory, new BottleProgress(publisher, bottle, planned.Plan), ct);
         }
         catch (BottleStartException e)
         {
@@ -120,11 +121,24 @@ internal sealed class BottleOrchestrator(
         {
             return;
         }
+        await StartedAsync(bottle, session, planned, instance);
+    }
 
+    /// <summary>The bottle runs: its table entry, what the dashboard shows of it, and what watches it.</summary>
+    private async Task StartedAsync(BottleResource bottle, BottleSession session, PlannedBottle planned, BottleInstance instance)
+    {
+        var plan = planned.Plan;
+        session.Instance = instance;
+        session.Plan = plan;
+        session.Egress = new EgressSummary();
+        await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
+            properties: [.. BottleProperties.ForBottle(bottle.Bottle, planned.AgentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
+        await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true,
+            properties: BottleProperties.ForContainer(instance.ProxyId!, plan.Proxy.Image, [plan.InternalNetwork.Name, plan.EgressNetwork.Name]));
         await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true,
-            properties: BottleProperties.ForContainer(session.Instance.AgentId!, plan.Agent.Image, [plan.InternalNetwork.Name]));
+            properties: BottleProperties.ForContainer(instance.AgentId!, plan.Agent.Image, [plan.InternalNetwork.Name]));
         await publisher.PublishAsync(bottle, KnownResourceStates.Running, KnownResourceStateStyles.Success);
-        Watch(bottle, session, session.Instance);
+        Watch(bottle, session, instance);
     }
 
     /// <summary>Follows the bottle's containers and waits for its agent to end, until the bottle stops.</summary>
@@ -202,6 +216,9 @@ internal sealed class BottleOrchestrator(
             ? (agent ? plan.Agent.Name : plan.Proxy.Name)
             : null;
 
+    /// <summary>Before Aspire is up: bottles approved in advance start making their containers now.</summary>
+    public void BeginEarly(IEnumerable<BottleResource> bottles) => headStart.Begin(bottles, _stopping.Token);
+
     /// <summary>Removes every bottle this run made; once, however often it is asked.</summary>
     public Task ShutdownAsync()
     {
@@ -231,6 +248,9 @@ internal sealed class BottleOrchestrator(
                 session.Gate.Release();
             }
         }));
+        // Head starts nobody took over (the app host stopped while Aspire was still starting).
+        foreach (var instance in await headStart.AbandonAsync())
+            await removal.RemoveAsync(instance, _stopping.Token);
         if (removed.Any(r => r))
             logger.LogInformation("Removed {Count} bottle(s) on shutdown", removed.Count(r => r));
         await background.DrainAsync(TimeSpan.FromSeconds(10));

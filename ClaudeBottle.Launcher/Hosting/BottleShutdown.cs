@@ -9,9 +9,25 @@ namespace ClaudeBottle.Launcher.Hosting;
 /// Measured: started from <c>ApplicationStopping</c> instead (not awaited there, since blocking that thread floods the
 /// dashboard with reconnects), the removal ran alongside Aspire's shutdown and left containers behind under load.
 /// </summary>
-internal sealed class BottleShutdown(BottleOrchestrator orchestrator) : IHostedService, IAsyncDisposable
+internal sealed class BottleShutdown(BottleOrchestrator orchestrator, DistributedApplicationModelAccessor model) : IHostedLifecycleService, IAsyncDisposable
 {
+    /// <summary>
+    /// The first thing the host does: bottles approved in advance begin while Aspire's orchestrator and dashboard
+    /// start (about a second), instead of after.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        orchestrator.BeginEarly(model.Bottles);
+        return Task.CompletedTask;
+    }
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => orchestrator.ShutdownAsync();
 

@@ -83,6 +83,8 @@ public static class ClaudeBottleBuilderExtensions
         services.TryAddSingleton<ContainerLogFollower>();
         services.TryAddSingleton<AgentExitWatcher>();
         services.TryAddSingleton<BottleRemoval>();
+        services.TryAddSingleton<BottlePlanner>();
+        services.TryAddSingleton<BottleHeadStart>();
         services.TryAddSingleton<BottleOrchestrator>();
         services.AddHostedService<BottleShutdown>();
         services.TryAddSingleton<AttachOutcome>();

@@ -6,4 +6,6 @@ namespace ClaudeBottle.Launcher.Hosting;
 internal sealed class DistributedApplicationModelAccessor(DistributedApplicationModel model)
 {
     public BottleResource? Find(string name) => model.Resources.OfType<BottleResource>().FirstOrDefault(b => b.Name == name);
+
+    public IEnumerable<BottleResource> Bottles => model.Resources.OfType<BottleResource>();
 }

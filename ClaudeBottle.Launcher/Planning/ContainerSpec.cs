@@ -12,6 +12,8 @@ public sealed record ContainerSpec
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
     public required string Network { get; init; }
     public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+    /// <summary>A fixed IPv4 address on <see cref="Network"/> (whose subnet must be set); null lets the engine choose.</summary>
+    public string? IPv4Address { get; init; }
     public string? User { get; init; }
     public bool ReadOnlyRootFilesystem { get; init; }
     public bool DropAllCapabilities { get; init; } = true;

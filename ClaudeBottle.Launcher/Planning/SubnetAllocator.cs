@@ -45,6 +45,16 @@ public sealed class SubnetAllocator(IPNetwork pool, int prefixLength = SubnetAll
     /// <summary>The subnet's first address, which the engine gives its bridge (none, on a bridge without an address).</summary>
     public static IPAddress GatewayOf(IPNetwork subnet) => FromUInt(ToUInt(subnet.BaseAddress) + 1);
 
+    /// <summary>
+    /// The upper half of <paramref name="subnet"/>, from which the engine hands out addresses: the lower half holds the
+    /// gateway and the proxy's fixed address, which no other container can then take first.
+    /// </summary>
+    public static string DynamicRangeOf(IPNetwork subnet) =>
+        new IPNetwork(FromUInt(ToUInt(subnet.BaseAddress) + (1u << (31 - subnet.PrefixLength))), subnet.PrefixLength + 1).ToString();
+
+    /// <summary>The address the proxy takes on its bottle's internal network: known before it exists, so the isolation probe can wait for it there.</summary>
+    public static IPAddress ProxyAddressOf(IPNetwork subnet) => FromUInt(ToUInt(subnet.BaseAddress) + 2);
+
     private static bool Overlaps(IPNetwork a, IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
 
     private static uint ToUInt(IPAddress address)

@@ -18,10 +18,6 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Where the bottle networks' subnets come from.</summary>
     public SubnetAllocator Subnets { get; init; } = SubnetAllocator.Parse(SubnetAllocator.DefaultPool);
 
-    // Bottles of this process start concurrently; choosing subnets one at a time, and remembering those being
-    // created, keeps them apart.
-    private static readonly SemaphoreSlim SubnetGate = new(1, 1);
-    private static readonly List<System.Net.IPNetwork> Reserved = [];
 
     /// <summary>Writes the proxy config, then creates and starts everything in <paramref name="plan"/>.</summary>
     public async Task<BottleInstance> StartAsync(BottlePlan plan, string stateDirectory, IBottleProgress progress, CancellationToken ct)
@@ -54,8 +50,9 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
             Begin("network.create", "creating the bottle's networks");
             progress.Step(step);
-            var internalNetwork = CreateNetworkAsync(plan.InternalNetwork, ct);
-            var egressNetwork = CreateNetworkAsync(plan.EgressNetwork, ct);
+            var networks = new BottleNetworks(engine, Subnets);
+            var internalNetwork = networks.CreateAsync(plan.InternalNetwork, ct);
+            var egressNetwork = networks.CreateAsync(plan.EgressNetwork, ct);
             try
             {
                 await Task.WhenAll(internalNetwork, egressNetwork);
@@ -63,35 +60,34 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             finally
             {
                 // Whichever was made is removed on failure.
-                instance.InternalNetworkId = internalNetwork.IsCompletedSuccessfully ? internalNetwork.Result : null;
-                instance.EgressNetworkId = egressNetwork.IsCompletedSuccessfully ? egressNetwork.Result : null;
+                instance.InternalNetworkId = internalNetwork.IsCompletedSuccessfully ? internalNetwork.Result.Id : null;
+                instance.EgressNetworkId = egressNetwork.IsCompletedSuccessfully ? egressNetwork.Result.Id : null;
             }
+            span?.Dispose();
+            span = null;
 
-            Begin("proxy.start", "creating the pipelock proxy");
-            progress.Step(step);
-            instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy, ct);
-            // Attached before start: engines before API 1.44 accept only one network at create.
-            await engine.ConnectNetworkAsync(instance.EgressNetworkId!, instance.ProxyId, [], ct);
-            await progress.ProxyCreatedAsync(instance.ProxyId);
-
-            step = "starting the pipelock proxy";
-            await engine.StartContainerAsync(instance.ProxyId, ct);
-            // From inside the bottle: the proxy answers /health (it is healthy), and nothing else answers. Not started
-            // earlier: before the proxy exists, the agent network's resolver takes seconds to fail on its name.
-            Begin("proxy.health", "checking the proxy and the bottle's isolation");
-            progress.Step(step);
-            await EnsureRunningAsync(instance.ProxyId, ct);
-            await ProbeAsync(plan, instance, ct);
-            await progress.ProxyHealthyAsync();
-
-            if (plan.Telemetry is { } sink)
+            // The proxy, the isolation probe and the telemetry sink start side by side: the probe waits for the proxy
+            // at the address it is given, and only the agent, which comes last, depends on all three.
+            var proxyAddress = SubnetAllocator.ProxyAddressOf(System.Net.IPNetwork.Parse(internalNetwork.Result.Subnet)).ToString();
+            var proxy = StepAsync(name, "proxy.start", "creating and starting the pipelock proxy", async () =>
+            {
+                instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy with { IPv4Address = proxyAddress }, ct);
+                // Attached before start: engines before API 1.44 accept only one network at create.
+                await engine.ConnectNetworkAsync(instance.EgressNetworkId!, instance.ProxyId, [], ct);
+                await progress.ProxyCreatedAsync(instance.ProxyId);
+                await engine.StartContainerAsync(instance.ProxyId, ct);
+            });
+            progress.Step("creating the pipelock proxy");
+            var probe = StepAsync(name, "proxy.health", "checking the proxy and the bottle's isolation",
+                () => ProbeAsync(plan, instance, proxyAddress, proxy, progress, ct));
+            var sink = plan.Telemetry is { } sinkContainer ? StepAsync(name, "telemetry.start", "starting the telemetry sink", async () =>
             {
                 // Up before Claude, which exports to it from its first moments.
-                Begin("telemetry.start", "starting the telemetry sink");
-                progress.Step(step);
-                instance.TelemetryId = await engine.CreateContainerAsync(sink, ct);
+                instance.TelemetryId = await engine.CreateContainerAsync(sinkContainer, ct);
                 await engine.StartContainerAsync(instance.TelemetryId, ct);
-            }
+            }) : Task.CompletedTask;
+            await AllAsync(proxy, probe, sink);
+            await progress.ProxyHealthyAsync();
 
             Begin("agent.start", "creating the agent");
             progress.Step(step);
@@ -102,8 +98,11 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             span?.Dispose();
             return instance;
         }
-        catch (Exception e)
+        catch (Exception failure)
         {
+            var e = failure;
+            if (failure is StepFailedException stepFailure)
+                (step, e) = (stepFailure.Step, stepFailure.InnerException!);
             span.Fail($"failed while {step}: {Describe(e)}");
             span?.Dispose();
             logger.LogError("Bottle {Bottle} failed while {Step}: {Reason}", name, step, Describe(e));
@@ -114,72 +113,25 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
     }
 
-    /// <summary>Creates a network on the next free subnet of the pool; another app host may take one at the same moment.</summary>
-    private async Task<string> CreateNetworkAsync(NetworkSpec spec, CancellationToken ct)
-    {
-        // Subnets another app host took between our look and our create; its network may not be listed yet.
-        var refused = new List<System.Net.IPNetwork>();
-        for (var attempt = 1; ; attempt++)
-        {
-            var subnet = await ReserveSubnetAsync(refused, ct);
-            try
-            {
-                // The gateway is named so that the engine reports it, and the isolation probe knows what to check.
-                return await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString() }, ct);
-            }
-            catch (DockerApiException e) when (attempt < 8 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
-            {
-                // Taken by someone else between our look and our create: look again, past it.
-                refused.Add(subnet);
-            }
-            finally
-            {
-                // Made or not, the engine's own list now answers for it.
-                await SubnetGate.WaitAsync(CancellationToken.None);
-                Reserved.Remove(subnet);
-                SubnetGate.Release();
-            }
-        }
-    }
-
     /// <summary>
-    /// Picks a subnet free on the engine and not being created by another bottle of this process: the choice is one
-    /// at a time, the creation (the slow part) is not.
+    /// Runs <see cref="IsolationProbe"/> on the agent's network, started alongside the proxy: it waits for the proxy to
+    /// answer at <paramref name="proxyAddress"/>, then by its name, and only then checks that neither network's host
+    /// address answers. Throws with the probe's findings otherwise; also when the proxy failed to start or did not stay up.
     /// </summary>
-    private async Task<System.Net.IPNetwork> ReserveSubnetAsync(IReadOnlyList<System.Net.IPNetwork> refused, CancellationToken ct)
-    {
-        await SubnetGate.WaitAsync(ct);
-        try
-        {
-            var subnet = Subnets.Next([.. await engine.ListSubnetsAsync(ct), .. Reserved.Concat(refused).Select(r => r.ToString())])
-                         ?? throw new InvalidOperationException(
-                             $"no free /{SubnetAllocator.DefaultPrefixLength} subnet is left in the bottle address pool {Subnets.Pool} " +
-                             $"({Subnets.Capacity} subnets, two per bottle, all in use); stop some bottles, or give a wider pool in " +
-                             $"{NetworkOptions.AddressPoolKey}");
-            Reserved.Add(subnet);
-            return subnet;
-        }
-        finally
-        {
-            SubnetGate.Release();
-        }
-    }
-
-
-    /// <summary>
-    /// Runs <see cref="IsolationProbe"/> on the agent's network: the proxy must answer, and neither network's host
-    /// address may. Throws with the probe's findings otherwise.
-    /// </summary>
-    private async Task ProbeAsync(BottlePlan plan, BottleInstance instance, CancellationToken ct)
+    private async Task ProbeAsync(BottlePlan plan, BottleInstance instance, string proxyAddress, Task proxyStarted, IBottleProgress progress,
+        CancellationToken ct)
     {
         var forbidden = new List<string>();
         foreach (var network in new[] { instance.InternalNetworkId!, instance.EgressNetworkId! })
             forbidden.Add(await engine.NetworkGatewayAsync(network, ct)
                           ?? throw new InvalidOperationException("the engine reports no gateway for a bottle network, so its isolation cannot be checked"));
-        var probe = await engine.CreateContainerAsync(IsolationProbe.Spec(plan.Agent, forbidden, AgentLayout.ProxyHost, AgentLayout.ProxyPort), ct);
+        var probe = await engine.CreateContainerAsync(IsolationProbe.Spec(plan.Agent, forbidden, proxyAddress, AgentLayout.ProxyHost, AgentLayout.ProxyPort), ct);
         try
         {
             await engine.StartContainerAsync(probe, ct);
+            // A proxy that could not start fails the bottle with its own reason, not the probe's.
+            await proxyStarted;
+            progress.Step("checking the proxy and the bottle's isolation");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(90));
             var code = await engine.WaitContainerAsync(probe, timeout.Token);
@@ -189,11 +141,48 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             if (code != 0)
                 throw new InvalidOperationException(
                     $"the isolation probe failed, so the agent was not started: {string.Join("; ", output.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal) || l.Contains("not found", StringComparison.Ordinal)).DefaultIfEmpty($"exit code {code}"))}");
+            await EnsureRunningAsync(instance.ProxyId!, ct);
         }
         finally
         {
             await engine.RemoveContainerAsync(probe, CancellationToken.None);
         }
+    }
+
+    /// <summary>One step of a start, run beside others: its own span, and a failure that names it.</summary>
+    private static async Task StepAsync(string bottle, string spanName, string description, Func<Task> work)
+    {
+        using var span = LaunchTracing.Step(spanName, bottle);
+        try
+        {
+            await work();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or StepFailedException))
+        {
+            // A step that failed because another did (the probe waits for the proxy) leaves the blame with that one.
+            span.Fail($"failed while {description}: {Describe(e)}");
+            throw new StepFailedException(description, e);
+        }
+    }
+
+    /// <summary>Waits for every task, then rethrows the first failure: a start's steps all end before anything is removed.</summary>
+    private static async Task AllAsync(params Task[] tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            throw tasks.Select(t => t.Exception?.InnerException).OfType<StepFailedException>().FirstOrDefault()
+                  ?? tasks.Select(t => t.Exception?.InnerException).First(e => e is not null)!;
+        }
+    }
+
+    /// <summary>A step of a start that failed, and which.</summary>
+    private sealed class StepFailedException(string step, Exception inner) : Exception(inner.Message, inner)
+    {
+        public string Step { get; } = step;
     }
 
     /// <summary>

@@ -81,7 +81,7 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             Internal = spec.Internal,
             Labels = new Dictionary<string, string>(spec.Labels),
             Options = new Dictionary<string, string>(spec.DriverOptions),
-            IPAM = spec.Subnet is null ? null! : new IPAM { Config = [new IPAMConfig { Subnet = spec.Subnet, Gateway = spec.Gateway! }] },
+            IPAM = spec.Subnet is null ? null! : new IPAM { Config = [new IPAMConfig { Subnet = spec.Subnet, Gateway = spec.Gateway!, IPRange = spec.IPRange! }] },
         }, ct);
         return response.ID;
     }
@@ -153,7 +153,11 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings>
                 {
-                    [spec.Network] = new() { Aliases = spec.NetworkAliases.ToList() },
+                    [spec.Network] = new()
+                    {
+                        Aliases = spec.NetworkAliases.ToList(),
+                        IPAMConfig = spec.IPv4Address is { } address ? new EndpointIPAMConfig { IPv4Address = address } : null,
+                    },
                 },
             },
         }, ct);

@@ -98,6 +98,46 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
         engine.Networks.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Approved_in_advance_a_bottle_is_made_before_aspire_initialises_it_and_taken_over_then()
+    {
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, AgentsKeepRunning = true };
+        var (orchestrator, notifications, bottle) = StartApp(engine);
+
+        orchestrator.BeginEarly([bottle]);
+        await WaitUntilAsync(() => engine.Running.Count == 2);
+        if (notifications.TryGetCurrentState("solo", out var before))
+            before!.Snapshot.State?.Text.Should().Be(KnownResourceStates.NotStarted, "nothing is published before Aspire initialises the bottle");
+
+        await orchestrator.StartAsync(bottle, CancellationToken.None);
+
+        (await WaitAsync(notifications, "solo-agent", KnownResourceStates.Running)).Properties.Should().Contain(p => p.Name == "container.id");
+        engine.Containers.Values.Count(c => c.Labels[Launcher.Planning.BottleLabels.Role] == "agent").Should().Be(1, "the head start's agent is taken over, not made again");
+        await orchestrator.ShutdownAsync();
+        engine.Containers.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_head_start_nobody_took_over_is_removed_at_shutdown()
+    {
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, AgentsKeepRunning = true };
+        var (orchestrator, _, bottle) = StartApp(engine);
+        orchestrator.BeginEarly([bottle]);
+        await WaitUntilAsync(() => engine.Running.Count == 2);
+
+        await orchestrator.ShutdownAsync();
+
+        engine.Containers.Should().BeEmpty();
+        engine.Networks.Should().BeEmpty();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+            await Task.Delay(50);
+        condition().Should().BeTrue();
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
