@@ -1,4 +1,3 @@
-using System.CommandLine.Help;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Resolution;
@@ -20,7 +19,8 @@ public static class LaunchCommand
         Func<string, string?> environment)
     {
         var parsed = LaunchSwitches.Parse(args);
-        if (parsed.Action is HelpAction)
+        // --help, --version, and System.CommandLine's completion directive act and end the launch.
+        if (parsed.Errors.Count == 0 && parsed.Action is not null)
         {
             parsed.Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = errors });
             return LaunchDecision.Exit(0);

@@ -1,0 +1,71 @@
+using ClaudeBottle.Launcher.Cli;
+
+namespace ClaudeBottle.Launcher.Tests.Cli;
+
+/// <summary>What ends a launch before Aspire starts, and what reaches Aspire.</summary>
+public sealed class LaunchCommandTests
+{
+    private static (LaunchDecision Decision, string Output, string Errors) Prepare(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var decision = LaunchCommand.Prepare(args, output, errors, terminal: null, _ => null);
+        return (decision, output.ToString(), errors.ToString());
+    }
+
+    [Fact]
+    public void Help_lists_every_switch_and_starts_nothing()
+    {
+        var (decision, output, _) = Prepare("--help");
+        decision.ExitCode.Should().Be(0);
+        output.Should().Contain("--manifest").And.Contain("--check").And.Contain("--agent").And.Contain("--yes").And.Contain("--attach");
+    }
+
+    [Fact]
+    public void Version_prints_and_starts_nothing() => Prepare("--version").Decision.ExitCode.Should().Be(0);
+
+    [Fact]
+    public void A_switch_error_says_what_and_how_to_get_help() =>
+        Prepare("--agent").Should().Match<(LaunchDecision Decision, string Output, string Errors)>(r =>
+            r.Decision.ExitCode == 2 && r.Errors.Contains("--agent") && r.Errors.Contains("--help"));
+
+    [Fact]
+    public void A_missing_manifest_ends_the_launch_naming_it()
+    {
+        using var dir = new TempDirectory();
+        var (decision, _, errors) = Prepare("--manifest", Path.Join(dir.Path, "nope.json"));
+        decision.ExitCode.Should().Be(1);
+        errors.Should().Contain("nope.json");
+    }
+
+    [Fact]
+    public void A_bad_setting_ends_the_launch_naming_its_key()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Join(dir.Path, "claude-bottle.json"), """{ "agents": { "solo": {} } }""");
+        var (decision, _, errors) = Prepare("--manifest", Path.Join(dir.Path, "claude-bottle.json"), "--ClaudeBottle:ExtraCaCertificates=/nowhere/ca.pem");
+        decision.ExitCode.Should().Be(1);
+        errors.Should().Contain("ClaudeBottle:ExtraCaCertificates").And.Contain("/nowhere/ca.pem");
+    }
+
+    [Fact]
+    public void A_valid_launch_hands_the_manifest_and_the_settings_to_aspire()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Join(dir.Path, "claude-bottle.json"), """{ "agents": { "solo": {} } }""");
+        var (decision, _, _) = Prepare("--manifest", Path.Join(dir.Path, "claude-bottle.json"), "--yes", "--agent", "solo");
+        decision.ExitCode.Should().BeNull();
+        decision.Manifest!.Agents.Keys.Should().Equal("solo");
+        decision.AspireArgs.Should().Contain("--ClaudeBottle:AutoApprove=true").And.Contain("--ClaudeBottle:Agents:0=solo");
+    }
+
+    [Fact]
+    public void Attach_without_a_terminal_is_refused()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Join(dir.Path, "claude-bottle.json"), """{ "agents": { "chat": {} } }""");
+        var (decision, _, errors) = Prepare("--manifest", Path.Join(dir.Path, "claude-bottle.json"), "--agent", "chat", "--attach");
+        decision.ExitCode.Should().Be(2);
+        errors.Should().Contain("needs a terminal");
+    }
+}
