@@ -67,6 +67,12 @@ public static class ServiceDefaultsExtensions
         return services;
     }
 
+    /// <summary>
+    /// Starts the trace export (when <see cref="AddTraceExport"/> set one up) now, rather than when the host starts its
+    /// services: spans made before then would not be exported.
+    /// </summary>
+    public static void StartTraceExport(this IServiceProvider services) => services.GetService<OpenTelemetry.Trace.TracerProvider>();
+
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);

@@ -1,3 +1,4 @@
+using ClaudeBottle.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 namespace ClaudeBottle.Launcher.Hosting;
@@ -9,7 +10,8 @@ namespace ClaudeBottle.Launcher.Hosting;
 /// Measured: started from <c>ApplicationStopping</c> instead (not awaited there, since blocking that thread floods the
 /// dashboard with reconnects), the removal ran alongside Aspire's shutdown and left containers behind under load.
 /// </summary>
-internal sealed class BottleShutdown(BottleOrchestrator orchestrator, DistributedApplicationModelAccessor model) : IHostedLifecycleService, IAsyncDisposable
+internal sealed class BottleShutdown(BottleOrchestrator orchestrator, DistributedApplicationModelAccessor model, IServiceProvider services)
+    : IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>
     /// The first thing the host does: bottles approved in advance begin while Aspire's orchestrator and dashboard
@@ -17,6 +19,8 @@ internal sealed class BottleShutdown(BottleOrchestrator orchestrator, Distribute
     /// </summary>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        // The launch spans of these early starts must not be made before anyone exports them.
+        services.StartTraceExport();
         orchestrator.BeginEarly(model.Bottles);
         return Task.CompletedTask;
     }
