@@ -11,11 +11,18 @@ public static partial class NameRules
     /// </summary>
     public const int MaxNameLength = 40;
 
-    /// <summary>Variables claude-bottle sets itself: letting a manifest override them would break egress or auth.</summary>
+    /// <summary>
+    /// Variables claude-bottle sets itself: letting a manifest override them would break egress or auth, turn Claude's
+    /// nonessential traffic back on, send its telemetry somewhere else, or make it trust another CA.
+    /// </summary>
     public static readonly IReadOnlySet<string> ReservedEnvNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "CLAUDE_CODE_OAUTH_TOKEN",
+        "CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "NODE_EXTRA_CA_CERTS",
     };
+
+    /// <summary>OpenTelemetry's settings, which claude-bottle points at the bottle's own sink.</summary>
+    public const string ReservedEnvPrefix = "OTEL_";
 
     [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     private static partial Regex ResourceName();
@@ -58,8 +65,8 @@ public static partial class NameRules
         if (!EnvName().IsMatch(name))
             return $"'{Printable(name)}' is not a valid environment variable name; use letters, digits and '_', " +
                    "not starting with a digit";
-        if (ReservedEnvNames.Contains(name))
-            return $"'{name}' is set by claude-bottle itself (proxy and token wiring) and cannot be overridden";
+        if (ReservedEnvNames.Contains(name) || name.StartsWith(ReservedEnvPrefix, StringComparison.OrdinalIgnoreCase))
+            return $"'{name}' is set by claude-bottle itself (proxy, token, telemetry and isolation wiring) and cannot be overridden";
         return null;
     }
 

@@ -89,7 +89,8 @@ public sealed record BottlePlan(
     /// The prompt is an argument, visible in <c>docker inspect</c>; it is the manifest's text, never a secret.
     /// </summary>
     public static IReadOnlyList<string> ClaudeArguments(ResolvedBottle bottle) => bottle.Prompt is { } prompt
-        ? ["-p", prompt, "--output-format", "stream-json", "--verbose", "--permission-mode", bottle.PermissionMode]
+        // After "--", so that a prompt beginning with "-" is a prompt and not an option Claude refuses (measured).
+        ? ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", bottle.PermissionMode, "--", prompt]
         : ["--permission-mode", bottle.PermissionMode];
 
     /// <summary>The proxy settings first, so that nothing in the manifest can come before them.</summary>

@@ -49,7 +49,7 @@ public static class TestImages
                 echo "fake-claude scrub: ${CLAUDE_CODE_SUBPROCESS_ENV_SCRUB:-unset}" >&2
                 echo "fake-claude user: $(id -un) uid=$(id -u)" >&2
                 echo "fake-claude proxy: ${HTTPS_PROXY:-unset}" >&2
-                prompt=""; while [ $# -gt 0 ]; do if [ "$1" = "-p" ]; then prompt="$2"; shift; fi; shift; done
+                prompt=""; while [ $# -gt 0 ]; do if [ "$1" = "--" ]; then prompt="$2"; shift; fi; shift; done
                 echo '{"type":"system","subtype":"init","session_id":"fake","model":"fake-model","permissionMode":"bypassPermissions"}'
                 echo '{"type":"assistant","message":{"content":[{"type":"text","text":"hello from fake claude"},{"type":"tool_use","name":"Bash","input":{"command":"echo hi"}}]}}'
                 echo '{"type":"user","message":{"content":[{"type":"tool_result","content":"hi","is_error":false}]}}'

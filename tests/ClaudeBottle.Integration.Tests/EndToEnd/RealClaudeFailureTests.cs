@@ -11,17 +11,19 @@ namespace ClaudeBottle.Integration.Tests.EndToEnd;
 public sealed class RealClaudeFailureTests
 {
     [SkippableFact]
-    public async Task An_api_error_and_a_refused_host_end_the_run_with_a_failure_that_the_console_explains()
+    public async Task An_api_error_a_refused_host_and_a_prompt_starting_with_a_dash_each_end_as_the_console_explains()
     {
         await TestEngine.RequireAsync();
         // Two bottles of one run: one whose API answers with an error, one pointed at a gateway nobody allowlisted.
         var manifest = AppHostRun.WriteManifest("""
             { "agents": {
                 "rejected": { "prompt": "Summarise the workspace (REJECT-ME)" },
+                "dashed": { "prompt": "--help is what I need (DASHED)" },
                 "gatewayed": { "prompt": "Summarise the workspace",
                                "env": { "ANTHROPIC_BASE_URL": "https://llm-gateway.unlisted.test", "CLAUDE_CODE_MAX_RETRIES": "1" } } } }
             """);
-        var script = Api.Script(Api.Fail(400, "invalid_request_error", "The stand-in refuses this request", match: "REJECT-ME"));
+        var script = Api.Script(Api.Fail(400, "invalid_request_error", "The stand-in refuses this request", match: "REJECT-ME"),
+            Api.Say("Taken as a prompt.", match: "--help is what I need (DASHED)"));
 
         await using var scope = new TestScope();
         var (run, api) = await RealClaude.StartAsync(scope, manifest, script);
@@ -33,6 +35,12 @@ public sealed class RealClaudeFailureTests
             rejected.Snapshot.ExitCode.Should().Be(1, "an API error fails Claude's run; its console:\n{0}", console);
             console.Should().Contain("The stand-in refuses this request").And.Contain("failed (API error 400)").And.Contain("Agent exited with code 1");
             (await api.MessagesAsync()).Should().ContainSingle(m => m["body"]!.ToJsonString().Contains("REJECT-ME"), "a 400 is not retried");
+
+            // A prompt that begins with "-" is a prompt, not an option Claude refuses.
+            var dashed = await run.WaitAsync("dashed-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
+            console = await RealClaudeHeadlessTests.ConsoleAsync(run, "dashed-agent");
+            dashed.Snapshot.ExitCode.Should().Be(0, "its console:\n{0}", console);
+            console.Should().Contain("assistant: Taken as a prompt.");
 
             var gatewayed = await run.WaitAsync("gatewayed-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
             console = await RealClaudeHeadlessTests.ConsoleAsync(run, "gatewayed-agent");

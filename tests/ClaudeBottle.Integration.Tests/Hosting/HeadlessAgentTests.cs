@@ -31,7 +31,7 @@ public sealed class HeadlessAgentTests
             {
                 var inspect = await client.Containers.InspectContainerAsync(id);
                 inspect.Path.Should().Be("claude");
-                inspect.Args.Should().Equal("-p", "please fail", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits");
+                inspect.Args.Should().Equal("-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits", "--", "please fail");
                 string.Join(" ", [inspect.Path, .. inspect.Args, .. inspect.Config!.Cmd, .. inspect.Config.Entrypoint]).Should().NotContain(token);
                 inspect.Config!.Env.Should().Contain($"CLAUDE_CODE_OAUTH_TOKEN={token}");
             }

@@ -45,7 +45,7 @@ public sealed class BottlePlanTests
         var plan = BottlePlan.Create(Bottle("""{ "prompt": "fix it", "permissionMode": "plan" }"""), Settings);
 
         plan.Agent.Entrypoint.Should().Equal("claude");
-        plan.Agent.Command.Should().Equal("-p", "fix it", "--output-format", "stream-json", "--verbose", "--permission-mode", "plan");
+        plan.Agent.Command.Should().Equal("-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "plan", "--", "fix it");
         plan.Agent.Tty.Should().BeFalse();
     }
 
