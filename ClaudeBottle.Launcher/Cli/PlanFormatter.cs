@@ -31,7 +31,8 @@ public static class PlanFormatter
     private static void Line(StringBuilder text, string label, IEnumerable<string> values)
     {
         var first = true;
-        foreach (var value in values)
+        // A path or name can carry control, bidi or zero-width characters: shown as escapes, they hide nothing.
+        foreach (var value in values.Select(NameRules.Printable))
         {
             text.Append(first ? $"  {label + ":",-12}" : new string(' ', 14)).AppendLine(value);
             first = false;

@@ -20,7 +20,7 @@ internal sealed class PlanApproval(IInteractionService interaction, ClaudeBottle
         }
         var plan = PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory);
         log.LogInformation("Waiting for approval of bottle {Bottle}'s plan in the dashboard (run with --yes to approve every plan)", bottle.Name);
-        var answer = await interaction.PromptConfirmationAsync($"Start bottle '{bottle.Name}'?", $"```\n{plan}```",
+        var answer = await interaction.PromptConfirmationAsync($"Start bottle '{bottle.Name}'?", ApprovalText.Markdown(plan),
             new MessageBoxInteractionOptions { EnableMessageMarkdown = true, PrimaryButtonText = "Start", SecondaryButtonText = "Don't start", ShowSecondaryButton = true },
             ct);
         if (!answer.Canceled && answer.Data)

@@ -79,5 +79,9 @@ public static partial class NameRules
 
     /// <summary>Makes control characters visible so an error message stays on one line.</summary>
     public static string Printable(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        string.Concat(text.Select(c => Hidden(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+
+    /// <summary>Characters that move or hide text rather than show it: controls, bidi and zero-width marks, line separators.</summary>
+    private static bool Hidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) is
+        System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
 }
