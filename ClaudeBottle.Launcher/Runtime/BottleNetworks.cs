@@ -22,8 +22,9 @@ internal sealed class BottleNetworks(IContainerEngine engine, SubnetAllocator su
             try
             {
                 // The gateway is named so that the engine reports it, and the isolation probe knows what to check.
-                return (await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString(), IPRange = SubnetAllocator.DynamicRangeOf(subnet) }, ct),
-                    subnet.ToString());
+                var id = await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString(), IPRange = SubnetAllocator.DynamicRangeOf(subnet) }, ct);
+                await EnsureIPv4OnlyAsync(spec.Name, id, ct);
+                return (id, subnet.ToString());
             }
             catch (DockerApiException e) when (attempt < 8 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
             {
@@ -38,6 +39,20 @@ internal sealed class BottleNetworks(IContainerEngine engine, SubnetAllocator su
                 SubnetGate.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// Checked after creation, since an engine's defaults (<c>"ipv6": true</c>, default network options) can turn IPv6
+    /// on whatever was asked: such a network is removed, and the bottle does not start.
+    /// </summary>
+    private async Task EnsureIPv4OnlyAsync(string name, string id, CancellationToken ct)
+    {
+        if (!await engine.NetworkHasIPv6Async(id, ct))
+            return;
+        await engine.RemoveNetworkAsync(id, CancellationToken.None);
+        throw new InvalidOperationException(
+            $"the engine gave network {name} IPv6 although it was asked not to (check the daemon's \"ipv6\" and \"default-network-opts\" " +
+            "settings); a bottle's networks must be IPv4 only, so the bottle was not started");
     }
 
     /// <summary>

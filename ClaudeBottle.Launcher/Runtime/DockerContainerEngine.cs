@@ -79,6 +79,8 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             Name = spec.Name,
             Driver = "bridge",
             Internal = spec.Internal,
+            // Asked for explicitly: an IPv6 bridge would give the agent a host address the isolation is not built for.
+            EnableIPv6 = false,
             Labels = new Dictionary<string, string>(spec.Labels),
             Options = new Dictionary<string, string>(spec.DriverOptions),
             IPAM = spec.Subnet is null ? null! : new IPAM { Config = [new IPAMConfig { Subnet = spec.Subnet, Gateway = spec.Gateway!, IPRange = spec.IPRange! }] },
@@ -109,6 +111,12 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
     {
         var network = await client.Networks.InspectNetworkAsync(id, ct);
         return network.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g));
+    }
+
+    public async Task<bool> NetworkHasIPv6Async(string id, CancellationToken ct)
+    {
+        var network = await client.Networks.InspectNetworkAsync(id, ct);
+        return network.EnableIPv6 || network.IPAM?.Config?.Any(c => c.Subnet?.Contains(':', StringComparison.Ordinal) == true) == true;
     }
 
     public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)

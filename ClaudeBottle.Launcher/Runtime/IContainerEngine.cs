@@ -28,6 +28,9 @@ public interface IContainerEngine
     /// <summary>The network's gateway address (the host's side of a bridge), or null when it has none.</summary>
     Task<string?> NetworkGatewayAsync(string id, CancellationToken ct);
 
+    /// <summary>Whether the network has IPv6: the engine's own defaults may turn it on whatever the create asked.</summary>
+    Task<bool> NetworkHasIPv6Async(string id, CancellationToken ct);
+
     Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct);
 
     /// <summary>Attaches a created container to a further network (engines before API 1.44 take one at create).</summary>

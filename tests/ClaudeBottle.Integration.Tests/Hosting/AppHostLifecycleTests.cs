@@ -37,6 +37,9 @@ public sealed class AppHostLifecycleTests
             AppHostRun.Property(run.Snapshot("alpha-proxy"), "container.networks").Should().Contain("-alpha-internal").And.Contain("-alpha-egress");
             AppHostRun.Property(run.Snapshot("alpha"), "bottle.allowlist").Should().Be("api.anthropic.com, claude.ai, github.com, platform.claude.com");
             run.Snapshot("alpha-agent").Relationships.Should().Contain(r => r.ResourceName == "alpha" && r.Type == "Parent");
+            using (var client = TestEngine.CreateClient())
+                foreach (var network in AppHostRun.Property(run.Snapshot("alpha-proxy"), "container.networks")!.Split(", "))
+                    (await client.Networks.InspectNetworkAsync(network)).EnableIPv6.Should().BeFalse("bottle networks are IPv4 only: {0}", network);
 
             // The proxy's own output streams into its console.
             (await run.WaitForLogAsync("alpha-proxy", "\"event\":\"startup\"")).Should().Contain("github.com");

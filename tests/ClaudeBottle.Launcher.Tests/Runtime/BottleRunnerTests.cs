@@ -117,4 +117,19 @@ public sealed class BottleRunnerTests
 
         engine.Networks.Values.Select(n => n.Subnet).Should().BeEquivalentTo("192.168.77.48/28", "192.168.77.64/28");
     }
+
+    [Fact]
+    public async Task A_network_the_engine_gives_IPv6_is_removed_and_the_bottle_not_started()
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir);
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, IPv6ByDefault = true };
+
+        var error = await Assert.ThrowsAsync<BottleStartException>(() =>
+            new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, new Progress(), CancellationToken.None));
+
+        error.Reason.Should().Contain("IPv6").And.Contain("must be IPv4 only");
+        engine.Networks.Should().BeEmpty();
+        engine.Containers.Should().BeEmpty();
+    }
 }

@@ -46,6 +46,11 @@ internal sealed class FakeEngine : IContainerEngine
 
     public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.TryRemove(id, out _); return Task.CompletedTask; }
     public Task<string?> NetworkGatewayAsync(string id, CancellationToken ct) => Task.FromResult<string?>("10.99.0.1");
+
+    /// <summary>An engine whose defaults give every new network IPv6.</summary>
+    public bool IPv6ByDefault { get; init; }
+
+    public Task<bool> NetworkHasIPv6Async(string id, CancellationToken ct) => Task.FromResult(IPv6ByDefault);
     public Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<string>>([.. Networks.Values.Select(n => n.Subnet).OfType<string>()]);
 
