@@ -37,16 +37,6 @@ internal sealed class BackgroundWork(ILogger<BackgroundWork> logger)
         }, TaskScheduler.Default);
     }
 
-    /// <summary>The tasks still running.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-                return _running.Count;
-        }
-    }
-
     /// <summary>Waits until every tracked task has ended (they end when the bottles they serve are stopped), at most <paramref name="limit"/>.</summary>
     public async Task DrainAsync(TimeSpan limit)
     {

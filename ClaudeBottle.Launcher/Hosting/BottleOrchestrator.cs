@@ -61,16 +61,24 @@ internal sealed class BottleOrchestrator(
 
     private async Task StartLockedAsync(BottleResource bottle, BottleSession session, CancellationToken ct)
     {
+        var log = publisher.Log(bottle);
         if (await headStart.TakeAsync(bottle.Name) is { } early)
         {
-            if (early.Instance is { } made)
-                await StartedAsync(bottle, session, early.Planned, made);
-            else
+            WarnWithoutToken(bottle, log);
+            await StartingAsync(bottle, session, early.Planned.AgentImage, log);
+            if (early.Instance is not { } made)
+            {
                 await publisher.FailAsync(bottle, early.Failure!);
+                return;
+            }
+            // What the runner would have reported as it went, had anyone been listening.
+            var progress = new BottleProgress(publisher, bottle, early.Planned.Plan);
+            await progress.ProxyCreatedAsync(made.ProxyId!);
+            await progress.ProxyHealthyAsync();
+            await StartedAsync(bottle, session, early.Planned.Plan, made);
             return;
         }
 
-        var log = publisher.Log(bottle);
         InstanceLease lease;
         try
         {
@@ -81,9 +89,7 @@ internal sealed class BottleOrchestrator(
             await publisher.FailAsync(bottle, $"the container engine is not usable: {e.Message}. Start Docker, or point DOCKER_HOST at a running engine.");
             return;
         }
-        if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
-            log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
-                AgentLayout.TokenVariable, bottle.Name);
+        WarnWithoutToken(bottle, log);
         if (!await approval.ApproveAsync(bottle, log, ct))
         {
             await publisher.PublishAsync(bottle, KnownResourceStates.NotStarted);
@@ -93,12 +99,7 @@ internal sealed class BottleOrchestrator(
         // One trace per start.
         using var launch = LaunchTracing.Step("bottle.start", bottle.Name, root: true);
         var planned = planner.Plan(bottle, lease, launch);
-        session.Egress = new EgressSummary();
-        await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
-            properties: [.. BottleProperties.ForBottle(bottle.Bottle, planned.AgentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
-        await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
-        await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
-        log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory));
+        await StartingAsync(bottle, session, planned.AgentImage, log);
 
         if (!await images.EnsureAsync(bottle, planned.Builds, ct))
         {
@@ -121,20 +122,32 @@ internal sealed class BottleOrchestrator(
         {
             return;
         }
-        await StartedAsync(bottle, session, planned, instance);
+        await StartedAsync(bottle, session, planned.Plan, instance);
+    }
+
+    private static void WarnWithoutToken(BottleResource bottle, ILogger log)
+    {
+        if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
+            log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
+                AgentLayout.TokenVariable, bottle.Name);
+    }
+
+    /// <summary>A start begins: the bottle's plan in its console, its properties, its containers waiting.</summary>
+    private async Task StartingAsync(BottleResource bottle, BottleSession session, string agentImage, ILogger log)
+    {
+        session.Egress = new EgressSummary();
+        await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
+            properties: [.. BottleProperties.ForBottle(bottle.Bottle, agentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
+        await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
+        await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
+        log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory));
     }
 
     /// <summary>The bottle runs: its table entry, what the dashboard shows of it, and what watches it.</summary>
-    private async Task StartedAsync(BottleResource bottle, BottleSession session, PlannedBottle planned, BottleInstance instance)
+    private async Task StartedAsync(BottleResource bottle, BottleSession session, BottlePlan plan, BottleInstance instance)
     {
-        var plan = planned.Plan;
         session.Instance = instance;
         session.Plan = plan;
-        session.Egress = new EgressSummary();
-        await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
-            properties: [.. BottleProperties.ForBottle(bottle.Bottle, planned.AgentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
-        await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true,
-            properties: BottleProperties.ForContainer(instance.ProxyId!, plan.Proxy.Image, [plan.InternalNetwork.Name, plan.EgressNetwork.Name]));
         await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true,
             properties: BottleProperties.ForContainer(instance.AgentId!, plan.Agent.Image, [plan.InternalNetwork.Name]));
         await publisher.PublishAsync(bottle, KnownResourceStates.Running, KnownResourceStateStyles.Success);

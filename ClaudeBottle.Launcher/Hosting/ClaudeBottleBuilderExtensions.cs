@@ -86,7 +86,7 @@ public static class ClaudeBottleBuilderExtensions
         services.TryAddSingleton<BottlePlanner>();
         services.TryAddSingleton<BottleHeadStart>();
         services.TryAddSingleton<BottleOrchestrator>();
-        services.AddHostedService<BottleShutdown>();
+        services.AddHostedService<BottleLifecycle>();
         services.TryAddSingleton<AttachOutcome>();
         services.TryAddSingleton<DistributedApplicationModelAccessor>();
         services.AddHostedService<TerminalAttach>();

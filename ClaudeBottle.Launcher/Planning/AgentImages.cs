@@ -66,8 +66,13 @@ public static class AgentImages
     }
 
     /// <summary>The sink's image: <paramref name="ready"/> as it is, else the one <see cref="Sink"/> builds.</summary>
-    public static (string Tag, ImageRecipe? Build) SinkPlan(AgentImageSettings settings, string? ready) =>
-        ready is { Length: > 0 } ? (ready, null) : Sink(settings) is var recipe ? (recipe.Tag, recipe) : default;
+    public static (string Tag, ImageRecipe? Build) SinkPlan(AgentImageSettings settings, string? ready)
+    {
+        if (ready is { Length: > 0 })
+            return (ready, null);
+        var recipe = Sink(settings);
+        return (recipe.Tag, recipe);
+    }
 
     private static IEnumerable<ContextFile> Resources(string prefix)
     {

@@ -12,7 +12,7 @@ internal sealed class BottleNetworks(IContainerEngine engine, SubnetAllocator su
     private static readonly List<System.Net.IPNetwork> Reserved = [];
 
     /// <summary>Creates a network on the next free subnet of the pool; another app host may take one at the same moment.</summary>
-    public async Task<(string Id, string Subnet)> CreateAsync(NetworkSpec spec, CancellationToken ct)
+    public async Task<(string Id, System.Net.IPNetwork Subnet)> CreateAsync(NetworkSpec spec, CancellationToken ct)
     {
         // Subnets another app host took between our look and our create; its network may not be listed yet.
         var refused = new List<System.Net.IPNetwork>();
@@ -24,7 +24,7 @@ internal sealed class BottleNetworks(IContainerEngine engine, SubnetAllocator su
                 // The gateway is named so that the engine reports it, and the isolation probe knows what to check.
                 var id = await engine.CreateNetworkAsync(spec with { Subnet = subnet.ToString(), Gateway = SubnetAllocator.GatewayOf(subnet).ToString(), IPRange = SubnetAllocator.DynamicRangeOf(subnet) }, ct);
                 await EnsureIPv4OnlyAsync(spec.Name, id, ct);
-                return (id, subnet.ToString());
+                return (id, subnet);
             }
             catch (DockerApiException e) when (attempt < 8 && e.ResponseBody?.Contains("overlap", StringComparison.OrdinalIgnoreCase) == true)
             {

@@ -68,7 +68,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
             // The proxy, the isolation probe and the telemetry sink start side by side: the probe waits for the proxy
             // at the address it is given, and only the agent, which comes last, depends on all three.
-            var proxyAddress = SubnetAllocator.ProxyAddressOf(System.Net.IPNetwork.Parse(internalNetwork.Result.Subnet)).ToString();
+            var proxyAddress = SubnetAllocator.ProxyAddressOf(internalNetwork.Result.Subnet).ToString();
             var proxy = StepAsync(name, "proxy.start", "creating and starting the pipelock proxy", async () =>
             {
                 instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy with { IPv4Address = proxyAddress }, ct);

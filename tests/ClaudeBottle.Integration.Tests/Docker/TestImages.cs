@@ -78,42 +78,15 @@ public static class TestImages
         ExtraCaCertificatesFile = File.Exists(HostCaBundle) ? HostCaBundle : null,
     };
 
-    /// <summary>The real standard agent image (Claude Code, Node, the telemetry sink), built once by the product's builder.</summary>
-    public static Task<string> StandardAgentAsync() => OnceAsync("standard-agent", async () =>
-    {
-        using var engine = new DockerContainerEngine();
-        var recipe = AgentImages.Standard(StandardSettings);
-        var output = new List<string>();
-        try
-        {
-            await new AgentImageBuilder(engine).EnsureAsync(recipe, output.Add, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidOperationException($"building the standard agent image failed: {e.Message}\n{string.Join("\n", output.TakeLast(30))}", e);
-        }
-        return recipe.Tag;
-    });
+    /// <summary>The real standard agent image (Claude Code and Node), built once by the product's builder.</summary>
+    public static Task<string> StandardAgentAsync() => OnceAsync("standard-agent", () => EnsureAsync(AgentImages.Standard(StandardSettings)));
 
     /// <summary>
     /// The telemetry sink's image as the product builds it from the offline base: built here once per test run, so
     /// that app hosts started by concurrent tests find it rather than each building it.
     /// </summary>
-    public static Task<string> SinkAsync() => OnceAsync("telemetry-sink", async () =>
-    {
-        using var engine = new DockerContainerEngine();
-        var recipe = AgentImages.Sink(new AgentImageSettings { BaseImage = TestEngine.BaseImage });
-        var output = new List<string>();
-        try
-        {
-            await new AgentImageBuilder(engine).EnsureAsync(recipe, output.Add, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidOperationException($"building the telemetry sink's image failed: {e.Message}\n{string.Join("\n", output.TakeLast(30))}", e);
-        }
-        return recipe.Tag;
-    });
+    public static Task<string> SinkAsync() =>
+        OnceAsync("telemetry-sink", () => EnsureAsync(AgentImages.Sink(new AgentImageSettings { BaseImage = TestEngine.BaseImage })));
 
     /// <summary>
     /// The standard image with a stand-in for Claude that exports <paramref name="otlpLogs"/> and
@@ -215,7 +188,7 @@ public static class TestImages
     }
 
     /// <summary>Builds through the product's own builder, under a tag that hashes the Dockerfile and the files.</summary>
-    private static async Task<string> BuildAsync(string repository, string dockerfile, IReadOnlyList<ContextFile> files)
+    private static Task<string> BuildAsync(string repository, string dockerfile, IReadOnlyList<ContextFile> files)
     {
         List<ContextFile> context = [.. files, new ContextFile("Dockerfile", Encoding.UTF8.GetBytes(dockerfile))];
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -226,18 +199,24 @@ public static class TestImages
         }
         var tag = $"{repository}:{Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}";
 
+        var build = new ImageBuild(tag, "Dockerfile", new Dictionary<string, string>(), new Dictionary<string, string> { [TestEngine.TestLabel] = "image" });
+        return EnsureAsync(new ImageRecipe(build, context));
+    }
+
+    /// <summary>Builds <paramref name="recipe"/> with the product's builder unless it exists; a failure carries the build's last lines.</summary>
+    private static async Task<string> EnsureAsync(ImageRecipe recipe)
+    {
         using var engine = new DockerContainerEngine();
         var output = new List<string>();
-        var build = new ImageBuild(tag, "Dockerfile", new Dictionary<string, string>(), new Dictionary<string, string> { [TestEngine.TestLabel] = "image" });
         try
         {
-            await new AgentImageBuilder(engine).EnsureAsync(new ImageRecipe(build, context), output.Add, CancellationToken.None);
+            await new AgentImageBuilder(engine).EnsureAsync(recipe, output.Add, CancellationToken.None);
         }
         catch (Exception e)
         {
-            throw new InvalidOperationException($"building {tag} failed: {e.Message}\n{string.Join("\n", output.TakeLast(20))}", e);
+            throw new InvalidOperationException($"building {recipe.Tag} failed: {e.Message}\n{string.Join("\n", output.TakeLast(30))}", e);
         }
-        return tag;
+        return recipe.Tag;
     }
 
     private static async Task RunAsync(string file, string[] args)

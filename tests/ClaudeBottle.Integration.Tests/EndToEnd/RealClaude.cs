@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Integration.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClaudeBottle.Integration.Tests.EndToEnd;
 
@@ -32,6 +34,23 @@ internal static class RealClaude
             await api.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Waits until <paramref name="agent"/> has ended (or failed to start): its exit code, and its whole console.</summary>
+    public static async Task<(int? ExitCode, string Console)> EndAsync(AppHostRun run, string agent)
+    {
+        var ended = await run.WaitAsync(agent, KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
+        return (ended.Snapshot.ExitCode, await ConsoleAsync(run, agent));
+    }
+
+    /// <summary>Everything in <paramref name="resource"/>'s dashboard console so far.</summary>
+    public static async Task<string> ConsoleAsync(AppHostRun run, string resource)
+    {
+        var loggers = run.App.Services.GetRequiredService<ResourceLoggerService>();
+        var lines = new List<string>();
+        await foreach (var batch in loggers.GetAllAsync(resource))
+            lines.AddRange(batch.Select(l => l.Content));
+        return string.Join("\n", lines);
     }
 
     /// <summary>A folder the agent (uid 1000) can write, as a user's own checkout would be for its owner.</summary>

@@ -30,26 +30,23 @@ public sealed class RealClaudeFailureTests
         await using (api)
         await using (run)
         {
-            var rejected = await run.WaitAsync("rejected-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
-            var console = await RealClaudeHeadlessTests.ConsoleAsync(run, "rejected-agent");
-            rejected.Snapshot.ExitCode.Should().Be(1, "an API error fails Claude's run; its console:\n{0}", console);
+            var (rejected, console) = await RealClaude.EndAsync(run, "rejected-agent");
+            rejected.Should().Be(1, "an API error fails Claude's run; its console:\n{0}", console);
             console.Should().Contain("The stand-in refuses this request").And.Contain("failed (API error 400)").And.Contain("Agent exited with code 1");
             (await api.MessagesAsync()).Should().ContainSingle(m => m["body"]!.ToJsonString().Contains("REJECT-ME"), "a 400 is not retried");
 
             // A prompt that begins with "-" is a prompt, not an option Claude refuses.
-            var dashed = await run.WaitAsync("dashed-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
-            console = await RealClaudeHeadlessTests.ConsoleAsync(run, "dashed-agent");
-            dashed.Snapshot.ExitCode.Should().Be(0, "its console:\n{0}", console);
-            console.Should().Contain("assistant: Taken as a prompt.");
+            var (dashed, dashedConsole) = await RealClaude.EndAsync(run, "dashed-agent");
+            dashed.Should().Be(0, "its console:\n{0}", dashedConsole);
+            dashedConsole.Should().Contain("assistant: Taken as a prompt.");
 
-            var gatewayed = await run.WaitAsync("gatewayed-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
-            console = await RealClaudeHeadlessTests.ConsoleAsync(run, "gatewayed-agent");
-            gatewayed.Snapshot.ExitCode.Should().NotBe(0, "Claude cannot reach its API; its console:\n{0}", console);
-            console.Should().Contain("failed (").And.Contain("Agent exited with code");
-            console.Should().Contain("ERR_PROXY_TUNNEL", "Claude says the proxy refused");
-            console.Should().Contain("The bottle's proxy refused llm-gateway.unlisted.test:443")
+            var (gatewayed, gatewayedConsole) = await RealClaude.EndAsync(run, "gatewayed-agent");
+            gatewayed.Should().NotBe(0, "Claude cannot reach its API; its console:\n{0}", gatewayedConsole);
+            gatewayedConsole.Should().Contain("failed (").And.Contain("Agent exited with code");
+            gatewayedConsole.Should().Contain("ERR_PROXY_TUNNEL", "Claude says the proxy refused");
+            gatewayedConsole.Should().Contain("The bottle's proxy refused llm-gateway.unlisted.test:443")
                 .And.Contain("add \"llm-gateway.unlisted.test\" to bottles.default.egress.allowlist", "the console names the host and the fix");
-            (await RealClaudeHeadlessTests.ConsoleAsync(run, "gatewayed-proxy")).Should().Contain("llm-gateway.unlisted.test");
+            (await RealClaude.ConsoleAsync(run, "gatewayed-proxy")).Should().Contain("llm-gateway.unlisted.test");
             (await api.MessagesAsync()).Should().NotContain(m => m["body"]!.ToJsonString().Contains("Summarise the workspace\""), "nothing reached any API from that bottle");
         }
     }

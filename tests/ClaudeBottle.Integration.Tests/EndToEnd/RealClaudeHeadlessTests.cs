@@ -3,7 +3,6 @@ using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Integration.Tests.Hosting;
 using ClaudeBottle.Integration.Tests.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ClaudeBottle.Integration.Tests.EndToEnd;
 
@@ -50,9 +49,8 @@ public sealed class RealClaudeHeadlessTests
         await using (api)
         await using (run)
         {
-            var agent = await run.WaitAsync("poet-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
-            var console = await ConsoleAsync(run, "poet-agent");
-            agent.Snapshot.ExitCode.Should().Be(0, "Claude's run succeeds; its console:\n{0}", console);
+            var (agent, console) = await RealClaude.EndAsync(run, "poet-agent");
+            agent.Should().Be(0, "Claude's run succeeds; its console:\n{0}", console);
 
             // The dashboard console, rendered: what Claude said, the tools it called, their results, and the outcome.
             console.Should().Contain("session started (model ").And.Contain("permission mode bypassPermissions");
@@ -75,7 +73,7 @@ public sealed class RealClaudeHeadlessTests
             messages.Should().OnlyContain(m => (string?)m["authorization"] == $"Bearer {AppHostRun.Token}" && (string?)m["host"] == "api.anthropic.com");
             messages[1]["body"]!.ToJsonString().Should().Contain(SkillMarker, "the skill's SKILL.md is read when Claude invokes it");
             messages[0]["body"]!.ToJsonString().Should().Contain("haiku-style");
-            (await ConsoleAsync(run, "poet-proxy")).Should().Contain("api.anthropic.com");
+            (await RealClaude.ConsoleAsync(run, "poet-proxy")).Should().Contain("api.anthropic.com");
 
             // Claude's own telemetry, relayed from the bottle's sink under the agent's name: a span per API request
             // (Claude 2.1.332 starts a trace of its own for each, whatever TRACEPARENT says) and its events.
@@ -107,21 +105,10 @@ public sealed class RealClaudeHeadlessTests
         await using (api)
         await using (run)
         {
-            var agent = await run.WaitAsync("hello-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
-            var console = await ConsoleAsync(run, "hello-agent");
-            agent.Snapshot.ExitCode.Should().Be(0, "its console:\n{0}", console);
+            var (agent, console) = await RealClaude.EndAsync(run, "hello-agent");
+            agent.Should().Be(0, "its console:\n{0}", console);
             console.Should().Contain("tool result: Glass walls all around").And.Contain("done, ");
             (await api.MessagesAsync()).Should().HaveCount(3).And.OnlyContain(m => (string?)m["authorization"] == $"Bearer {AppHostRun.Token}");
         }
-    }
-
-    /// <summary>Everything in <paramref name="resource"/>'s dashboard console so far.</summary>
-    internal static async Task<string> ConsoleAsync(AppHostRun run, string resource)
-    {
-        var loggers = run.App.Services.GetRequiredService<ResourceLoggerService>();
-        var lines = new List<string>();
-        await foreach (var batch in loggers.GetAllAsync(resource))
-            lines.AddRange(batch.Select(l => l.Content));
-        return string.Join("\n", lines);
     }
 }

@@ -38,9 +38,8 @@ public sealed class RealClaudeOwnImageTests
         await using (api)
         await using (run)
         {
-            var agent = await run.WaitAsync("builder-agent", KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart);
-            var console = await RealClaudeHeadlessTests.ConsoleAsync(run, "builder-agent");
-            agent.Snapshot.ExitCode.Should().Be(0, "its console:\n{0}", console);
+            var (agent, console) = await RealClaude.EndAsync(run, "builder-agent");
+            agent.Should().Be(0, "its console:\n{0}", console);
             console.Should().Contain("tool result: team tool 1.2.3 says hello").And.Contain("done, ");
             // What docs/security.md says of the token with subprocess scrubbing off: Claude keeps it out of its Bash's
             // environment, but Bash can read it from the environment of processes of the same user (Claude's, init's).

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Integration.Tests.Docker;

@@ -4,13 +4,15 @@ using Microsoft.Extensions.Hosting;
 namespace ClaudeBottle.Launcher.Hosting;
 
 /// <summary>
-/// Removes every bottle when the app host stops (Ctrl+C, SIGTERM, the end of a test). A hosted service registered
-/// after Aspire's own, so the host awaits the removal before it stops the rest; disposal also covers a SIGTERM that
-/// arrives while the app host is still starting, when the host gives up without stopping but bottles may exist.
-/// Measured: started from <c>ApplicationStopping</c> instead (not awaited there, since blocking that thread floods the
-/// dashboard with reconnects), the removal ran alongside Aspire's shutdown and left containers behind under load.
+/// The bottles' part in the host's own start and stop. As the host starts, bottles approved in advance begin (see
+/// <see cref="BottleHeadStart"/>). When it stops (Ctrl+C, SIGTERM, the end of a test) every bottle is removed: as a
+/// hosted service registered after Aspire's own, this one is stopped first and the host awaits the removal; disposal
+/// also covers a SIGTERM that arrives while the app host is still starting, when the host gives up without stopping
+/// but bottles may exist. Measured: started from <c>ApplicationStopping</c> instead (not awaited there, since blocking
+/// that thread floods the dashboard with reconnects), the removal ran alongside Aspire's shutdown and left containers
+/// behind under load.
 /// </summary>
-internal sealed class BottleShutdown(BottleOrchestrator orchestrator, DistributedApplicationModelAccessor model, IServiceProvider services)
+internal sealed class BottleLifecycle(BottleOrchestrator orchestrator, DistributedApplicationModelAccessor model, IServiceProvider services)
     : IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>
