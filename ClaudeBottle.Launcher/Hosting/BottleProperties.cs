@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Hosting;
@@ -47,7 +48,8 @@ internal static class BottleProperties
         return [.. current.Where(p => !byName.ContainsKey(p.Name)), .. byName.Values];
     }
 
-    // The dashboard lists custom properties only when they carry a display name.
+    // The dashboard lists custom properties only when they carry a display name. Values come from the manifest and
+    // from the agent (the hosts it tried): escaped, so none can hide text or pose as another line.
     private static ResourcePropertySnapshot Shown(string name, string displayName, string value) =>
-        new(name, value) { DisplayName = displayName, IsHighlighted = true };
+        new(name, NameRules.Printable(value)) { DisplayName = displayName, IsHighlighted = true };
 }

@@ -7,10 +7,17 @@ namespace ClaudeBottle.Launcher.Hosting;
 
 /// <summary>
 /// Streams a container's output into its resource's console: a headless agent's stream-json rendered for people, the
-/// proxy's decisions recorded as they pass. A proxy that stops is waited for and followed again.
+/// proxy's decisions recorded as they pass. Every line is shown as <see cref="ConsoleText"/> makes it (cut, escaped):
+/// the output is the agent's to write. A proxy that stops is waited for and followed again.
 /// </summary>
 internal sealed class ContainerLogFollower(IContainerEngine engine, ResourcePublisher publisher, EgressRecorder egress, EnginePolling polling)
 {
+    /// <summary>
+    /// Longest line read whole: a stream-json event (a tool's result) and a pipelock decision (a long URL) are parsed,
+    /// so they are read up to a mebibyte; the console is given at most <see cref="LogLineSplitter.DefaultMaxLineBytes"/> of any line.
+    /// </summary>
+    public const int MaxParsedLineBytes = 1024 * 1024;
+
     public async Task FollowAsync(IResource resource, BottleSession session, string containerId, DateTimeOffset? since, CancellationToken ct)
     {
         var log = publisher.Log(resource);
@@ -20,13 +27,15 @@ internal sealed class ContainerLogFollower(IContainerEngine engine, ResourcePubl
         {
             try
             {
-                await foreach (var line in engine.FollowLogsAsync(containerId, since, ct))
+                await foreach (var line in engine.FollowLogsAsync(containerId, since, MaxParsedLineBytes, ct))
                 {
-                    if (proxyOf is not null && EgressDecision.TryParse(line.Text) is { } decision)
-                        await egress.RecordAsync(proxyOf, session, decision);
-                    var texts = render && !line.IsError ? ClaudeStreamRenderer.Render(line.Text) : [line.Text];
+                    var whole = line.CutBytes == 0;
+                    if (proxyOf is not null && whole && EgressDecision.TryParse(line.Text) is { } decision)
+                        egress.Record(proxyOf, session, decision);
+                    var level = line.IsError ? LogLevel.Error : LogLevel.Information;
+                    var texts = render && whole && !line.IsError ? ClaudeStreamRenderer.Render(line.Text).Select(t => ConsoleText.Of(t)) : [ConsoleText.Of(line)];
                     foreach (var text in texts)
-                        log.Log(line.IsError ? LogLevel.Error : LogLevel.Information, 0, text, null, static (t, _) => t);
+                        log.Log(level, 0, text, null, static (t, _) => t);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)

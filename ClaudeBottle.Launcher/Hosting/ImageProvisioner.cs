@@ -27,7 +27,8 @@ internal sealed class ImageProvisioner(IContainerEngine engine, ResourcePublishe
             span?.SetTag("image.tag", recipe.Tag);
             try
             {
-                await _builder.EnsureAsync(recipe, line => log.Log(LogLevel.Information, 0, line, null, static (text, _) => text), ct);
+                // The build runs the repository's Dockerfile, whose output is shown like any container's.
+                await _builder.EnsureAsync(recipe, line => log.Log(LogLevel.Information, 0, ConsoleText.Of(line), null, static (text, _) => text), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

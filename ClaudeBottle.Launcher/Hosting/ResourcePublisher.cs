@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Manifest;
 using Microsoft.Extensions.Logging;
 
 namespace ClaudeBottle.Launcher.Hosting;
@@ -32,7 +33,7 @@ internal sealed class ResourcePublisher(ResourceNotificationService notification
     /// <summary>The bottle could not start: the reason in its console, FailedToStart on all three resources.</summary>
     public async Task FailAsync(BottleResource bottle, string reason)
     {
-        Log(bottle).LogError("{Reason}", reason);
+        Log(bottle).LogError("{Reason}", NameRules.Printable(reason)); // A reason may quote a path, or an image build's output.
         await PublishAsync(bottle.Agent, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
         await PublishAsync(bottle.Proxy, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
         await PublishAsync(bottle, KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);

@@ -25,11 +25,11 @@ internal sealed class TelemetryRelayFollower(IContainerEngine engine, ResourcePu
             var followed = DateTimeOffset.UtcNow;
             try
             {
-                await foreach (var line in engine.FollowLogsAsync(sinkId, since, ct))
+                await foreach (var line in engine.FollowLogsAsync(sinkId, since, OtlpRelay.MaxLineLength, ct))
                 {
                     if (line.IsError)
-                        log.LogWarning("telemetry sink: {Line}", line.Text); // Node's own complaints.
-                    else if (!relay.Forward(source, line.Text) && rejected++ == 0)
+                        log.LogWarning("telemetry sink: {Line}", ConsoleText.Of(line)); // Node's own complaints.
+                    else if ((line.CutBytes > 0 || !relay.Forward(source, line.Text)) && rejected++ == 0)
                         log.LogWarning("The telemetry sink sent something that is not OTLP; it was dropped");
                 }
             }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ClaudeBottle.Launcher.Manifest;
@@ -77,11 +80,42 @@ public static partial class NameRules
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    /// <summary>Makes control characters visible so an error message stays on one line.</summary>
-    public static string Printable(string text) =>
-        string.Concat(text.Select(c => Hidden(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    /// <summary>
+    /// Makes characters that move or hide text visible as <c>\uXXXX</c> (<c>\UXXXXXXXX</c> beyond the BMP), so that
+    /// what a person reads (an error, the plan, a console line, a dashboard property) stays on its line and shows all
+    /// it holds. Linear in the text's length, and the text itself when there is nothing to escape.
+    /// </summary>
+    public static string Printable(string text)
+    {
+        var i = 0;
+        while (i < text.Length && !char.IsSurrogate(text[i]) && !Hidden(new Rune(text[i])))
+            i++;
+        if (i == text.Length)
+            return text;
+        var shown = new StringBuilder(text.Length + 16).Append(text, 0, i);
+        while (i < text.Length)
+        {
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used) != OperationStatus.Done)
+            {
+                shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)text[i]:x4}"); // A lone surrogate: no character at all.
+                i++;
+                continue;
+            }
+            if (!Hidden(rune))
+                shown.Append(text, i, used);
+            else if (rune.IsBmp)
+                shown.Append(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}");
+            else
+                shown.Append(CultureInfo.InvariantCulture, $"\\U{rune.Value:x8}");
+            i += used;
+        }
+        return shown.ToString();
+    }
 
-    /// <summary>Characters that move or hide text rather than show it: controls, bidi and zero-width marks, line separators.</summary>
-    private static bool Hidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) is
-        System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
+    /// <summary>
+    /// Characters that move or hide text rather than show it: controls (escape sequences begin with one), bidi and
+    /// zero-width marks and the invisible tag characters (all of category Format), line and paragraph separators.
+    /// </summary>
+    private static bool Hidden(Rune c) => Rune.IsControl(c) || Rune.GetUnicodeCategory(c) is
+        UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

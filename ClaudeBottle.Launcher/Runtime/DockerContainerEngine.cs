@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using ClaudeBottle.Launcher.Planning;
@@ -233,7 +232,7 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         }
     }
 
-    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, int maxLineBytes, [EnumeratorCancellation] CancellationToken ct)
     {
         using var stream = await client.Containers.GetContainerLogsAsync(id, new ContainerLogsParameters
         {
@@ -243,7 +242,8 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             Since = since?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)!,
         }, ct);
         var buffer = new byte[8192];
-        var pending = new[] { new StringBuilder(), new StringBuilder() };
+        LogLineSplitter[] streams = [new(maxLineBytes, isError: false), new(maxLineBytes, isError: true)];
+        var lines = new List<LogLine>();
         while (!ct.IsCancellationRequested)
         {
             MultiplexedStream.ReadResult read;
@@ -257,14 +257,15 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             }
             if (read.EOF)
                 break;
-            var isError = read.Target == MultiplexedStream.TargetStream.StandardError;
-            var text = pending[isError ? 1 : 0].Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
-            foreach (var line in TakeLines(text))
-                yield return new LogLine(line, isError);
+            streams[read.Target == MultiplexedStream.TargetStream.StandardError ? 1 : 0].Split(buffer.AsSpan(0, read.Count), lines);
+            foreach (var line in lines)
+                yield return line;
+            lines.Clear();
         }
-        foreach (var (rest, i) in pending.Select((p, i) => (p.ToString(), i)))
-            if (rest.Length > 0)
-                yield return new LogLine(rest, i == 1);
+        foreach (var splitter in streams)
+            splitter.Finish(lines);
+        foreach (var line in lines)
+            yield return line;
     }
 
     public async Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)
@@ -289,17 +290,6 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
 
     private static IReadOnlyDictionary<string, string> Labels(IDictionary<string, string>? labels) =>
         labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels);
-
-    private static IEnumerable<string> TakeLines(StringBuilder text)
-    {
-        var all = text.ToString();
-        var last = all.LastIndexOf('\n');
-        if (last < 0)
-            yield break;
-        text.Remove(0, last + 1);
-        foreach (var line in all[..last].Split('\n'))
-            yield return line.TrimEnd('\r');
-    }
 
     // "registry:5000/team/img:tag" -> ("registry:5000/team/img", "tag"); a digest or no tag pulls as written / latest.
     private static (string Image, string Tag) SplitTag(string reference)

@@ -48,8 +48,15 @@ public interface IContainerEngine
     /// <summary>The container's state, or null when it no longer exists.</summary>
     Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct);
 
-    /// <summary>Follows the container's output (from <paramref name="since"/>, else from its start) until it ends or <paramref name="ct"/> is cancelled.</summary>
-    IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, CancellationToken ct);
+    /// <summary>
+    /// Follows the container's output (from <paramref name="since"/>, else from its start) until it ends or
+    /// <paramref name="ct"/> is cancelled, line by line, each cut at <paramref name="maxLineBytes"/> (see <see cref="LogLineSplitter"/>).
+    /// </summary>
+    IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, int maxLineBytes, CancellationToken ct);
+
+    /// <summary>Follows the container's output with lines cut at <see cref="LogLineSplitter.DefaultMaxLineBytes"/>.</summary>
+    IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, CancellationToken ct) =>
+        FollowLogsAsync(id, since, LogLineSplitter.DefaultMaxLineBytes, ct);
 
     /// <summary>Containers and networks carrying <paramref name="label"/> (<c>key</c> or <c>key=value</c>).</summary>
     Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct);

@@ -7,12 +7,22 @@ internal static class EgressRecords
 {
     public const string EventName = "claude_bottle.egress";
 
+    /// <summary>
+    /// Longest value a record carries (a URL, a reason): a request line of a megabyte makes a record of a few
+    /// kilobytes, not of two megabytes, whatever the agent asks for.
+    /// </summary>
+    public const int MaxText = 2048;
+
     // OTLP severity numbers: INFO and WARN.
     private const int Info = 9;
     private const int Warn = 13;
 
-    public static LogRecord ToLogRecord(TelemetrySource source, EgressDecision decision)
+    public static LogRecord ToLogRecord(TelemetrySource source, EgressDecision original)
     {
+        var decision = original with
+        {
+            Host = Clip(original.Host)!, Method = Clip(original.Method), Target = Clip(original.Target), Scanner = Clip(original.Scanner), Reason = Clip(original.Reason),
+        };
         var verb = decision.Allowed ? "allowed" : "blocked";
         var record = new LogRecord
         {
@@ -55,6 +65,9 @@ internal static class EgressRecords
         }
         return request;
     }
+
+    private static string? Clip(string? text) =>
+        text is null || text.Length <= MaxText ? text : string.Concat(text.AsSpan(0, MaxText), "…");
 
     public static KeyValue Text(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Threading.Channels;
 using ClaudeBottle.Launcher.Telemetry.Otlp;
 using ClaudeBottle.ServiceDefaults;
 using Google.Protobuf;
@@ -11,7 +10,9 @@ namespace ClaudeBottle.Launcher.Telemetry;
 /// Sends bottles' telemetry over OTLP/HTTP to the dashboard (or the collector the user named): each proxy's egress
 /// decisions, made into log records here, and what Claude exported to its bottle's sink. The resource of everything
 /// relayed is rewritten to its bottle's, so an agent can neither hide its telemetry nor pass it off as another's.
-/// Nothing in a bottle can reach the destination: only this process talks to it.
+/// Nothing in a bottle can reach the destination: only this process talks to it. What an agent can cost here is
+/// bounded in bytes: a line of at most <see cref="MaxLineLength"/> in, a request no larger than it came (but for its
+/// identity) out, and a queue of at most <see cref="MaxQueuedBytes"/>.
 /// </summary>
 internal sealed class OtlpRelay : IAsyncDisposable
 {
@@ -24,12 +25,13 @@ internal sealed class OtlpRelay : IAsyncDisposable
     private readonly OtlpDestination _destination;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
-    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(10_000)
-    {
-        // A flood from one agent costs old telemetry, never the app host's memory.
-        FullMode = BoundedChannelFullMode.DropOldest,
-        SingleReader = true,
-    });
+    /// <summary>What the queue may hold, all bottles together: a flood from one agent costs old telemetry, never the app host's memory.</summary>
+    internal const long MaxQueuedBytes = 16 * 1024 * 1024;
+
+    /// <summary>Most egress records in one request: each is a few hundred bytes, and at most <see cref="EgressRecords.MaxText"/> characters a value.</summary>
+    private const int MaxEgressBatch = 512;
+
+    private readonly RelayQueue<Item> _queue = new(MaxQueuedBytes, maxItems: 10_000);
     private readonly Task _pump;
     private readonly CancellationTokenSource _closing = new();
     private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
@@ -52,8 +54,11 @@ internal sealed class OtlpRelay : IAsyncDisposable
     public OtlpDestination Destination => _destination;
 
     /// <summary>Queues one egress decision as a log record of <paramref name="source"/> (the proxy's resource).</summary>
-    public void Egress(TelemetrySource source, EgressDecision decision) =>
-        _queue.Writer.TryWrite(new EgressItem(source, EgressRecords.ToLogRecord(source, decision)));
+    public void Egress(TelemetrySource source, EgressDecision decision)
+    {
+        var record = EgressRecords.ToLogRecord(source, decision);
+        Queue(new EgressItem(source, record), record.CalculateSize());
+    }
 
     /// <summary>
     /// Queues one line of a bottle's sink (<c>otlp &lt;signal&gt; &lt;base64 protobuf&gt;</c>) as <paramref name="source"/>'s
@@ -63,8 +68,16 @@ internal sealed class OtlpRelay : IAsyncDisposable
     {
         if (Rewrite(source, line) is not { } item)
             return false;
-        _queue.Writer.TryWrite(item);
+        Queue(item, item.Body.Length);
         return true;
+    }
+
+    private void Queue(Item item, long bytes)
+    {
+        var dropped = _queue.Dropped;
+        _queue.TryAdd(item, bytes);
+        if (_queue.Dropped != dropped)
+            Warn("bottles send telemetry faster than it can be sent on; the oldest is dropped");
     }
 
     /// <summary>Parses a sink line and gives every resource in it <paramref name="source"/>'s identity.</summary>
@@ -76,32 +89,18 @@ internal sealed class OtlpRelay : IAsyncDisposable
         if (line.Length > MaxLineLength)
             return null;
         var parts = line.Split(' ', 3);
-        if (parts.Length != 3 || parts[0] != "otlp")
+        if (parts.Length != 3 || parts[0] != "otlp" || parts[1] is not ("logs" or "traces" or "metrics"))
             return null;
         var bytes = new byte[parts[2].Length * 3 / 4 + 3];
         if (!Convert.TryFromBase64String(parts[2], bytes, out var length))
             return null;
-        try
-        {
-            var body = new ReadOnlySpan<byte>(bytes, 0, length);
-            IExportRequest? request = parts[1] switch
-            {
-                "logs" => ExportLogsServiceRequest.Parser.ParseFrom(body),
-                "traces" => ExportTraceServiceRequest.Parser.ParseFrom(body),
-                "metrics" => ExportMetricsServiceRequest.Parser.ParseFrom(body),
-                _ => null,
-            };
-            if (request is null)
-                return null;
-            foreach (var part in request.Parts)
-                part.Resource = Attribute(part.Resource, source);
-            return new RequestItem(parts[1], request.ToByteArray());
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null;
-        }
+        // The identity of a few parts is all a request may gain: many parts without one would multiply its size.
+        var body = OtlpRewriter.Rewrite(bytes.AsSpan(0, length), source, MaxGrowthParts * OtlpRewriter.IdentityBytes(source));
+        return body is null ? null : new RequestItem(parts[1], body);
     }
+
+    /// <summary>How many parts of a request may be given an identity they did not have (Claude Code sends one).</summary>
+    internal const int MaxGrowthParts = 4;
 
     /// <summary>The resource's own attributes (Claude's version, OS, ...) stay; who it is comes from us.</summary>
     internal static Resource Attribute(Resource? resource, TelemetrySource source)
@@ -116,19 +115,32 @@ internal sealed class OtlpRelay : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        var reader = _queue.Reader;
-        var batch = new List<Item>();
-        while (await reader.WaitToReadAsync())
+        var egress = new List<EgressItem>();
+        while (await _queue.WaitAsync())
         {
-            while (batch.Count < 512 && reader.TryRead(out var item))
-                batch.Add(item);
-            foreach (var request in batch.OfType<RequestItem>())
+            // One request at a time, and egress records in batches: what is in flight stays as small as the queue's items.
+            while (egress.Count < MaxEgressBatch && _queue.TryTake(out var item))
+            {
+                if (item is EgressItem record)
+                {
+                    egress.Add(record);
+                    continue;
+                }
+                await PostEgressAsync(egress);
+                var request = (RequestItem)item;
                 await PostAsync(request.Signal, request.Body);
-            var egress = batch.OfType<EgressItem>().ToList();
-            if (egress.Count > 0)
-                await PostAsync("logs", EgressRecords.Request(egress.Select(e => (e.Source, e.Record))).ToByteArray());
-            batch.Clear();
+            }
+            await PostEgressAsync(egress);
         }
+    }
+
+    private async Task PostEgressAsync(List<EgressItem> egress)
+    {
+        if (egress.Count == 0)
+            return;
+        var body = EgressRecords.Request(egress.Select(e => (e.Source, e.Record))).ToByteArray();
+        egress.Clear();
+        await PostAsync("logs", body);
     }
 
     /// <summary>
@@ -184,7 +196,7 @@ internal sealed class OtlpRelay : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await Task.WhenAny(_pump, Task.Delay(TimeSpan.FromSeconds(5)));
         await _closing.CancelAsync();
         await _pump;

@@ -83,7 +83,7 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct) =>
         Task.FromResult<ContainerState?>(Containers.ContainsKey(id) ? new ContainerState(RunningIds.ContainsKey(id), 0, HealthState.Healthy, "running", null) : null);
 
-    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, int maxLineBytes, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
         yield return new LogLine("PROBE OK", false);
