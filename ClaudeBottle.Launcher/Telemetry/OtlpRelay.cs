@@ -53,6 +53,9 @@ internal sealed class OtlpRelay : IAsyncDisposable
 
     public OtlpDestination Destination => _destination;
 
+    /// <summary>What the queue holds now, in bytes.</summary>
+    internal long QueuedBytes => _queue.Bytes;
+
     /// <summary>Queues one egress decision as a log record of <paramref name="source"/> (the proxy's resource).</summary>
     public void Egress(TelemetrySource source, EgressDecision decision)
     {

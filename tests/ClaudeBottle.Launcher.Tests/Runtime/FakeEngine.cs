@@ -83,10 +83,21 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct) =>
         Task.FromResult<ContainerState?>(Containers.ContainsKey(id) ? new ContainerState(RunningIds.ContainsKey(id), 0, HealthState.Healthy, "running", null) : null);
 
+    /// <summary>What containers of a role write, as a real engine's reader gives it; then their output stays open while they exist.</summary>
+    public Dictionary<string, IReadOnlyList<LogLine>> Output { get; } = [];
+
     public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, int maxLineBytes, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
-        yield return new LogLine("PROBE OK", false);
+        if (!Containers.TryGetValue(id, out var spec) || !Output.TryGetValue(spec.Labels.GetValueOrDefault(BottleLabels.Role) ?? "", out var lines))
+        {
+            yield return new LogLine("PROBE OK", false);
+            yield break;
+        }
+        foreach (var line in lines)
+            yield return line;
+        while (Containers.ContainsKey(id) && !ct.IsCancellationRequested)
+            await Task.Delay(20, CancellationToken.None);
     }
 
     public Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)

@@ -23,4 +23,44 @@ public sealed class EgressSummaryTests
 
     [Fact]
     public void An_empty_summary_says_none() => new EgressSummary().Blocked.Should().Be("(none)");
+
+    [Fact]
+    public void Eight_thousand_blocked_hosts_show_as_the_top_ten_and_others()
+    {
+        var summary = new EgressSummary();
+        for (var i = 0; i < 8_000; i++)
+            summary.Add(Decision(false, $"host-{i}.example"));
+        for (var i = 0; i < 3; i++)
+            summary.Add(Decision(false, "often.example"));
+        summary.Add(Decision(false, "host-7.example"));
+
+        var shown = summary.Blocked.Split(", ");
+
+        shown.Should().HaveCount(EgressSummary.MaxShown + 1);
+        shown[0].Should().Be("host-7.example (2)", "most tried first; often.example came after the table was full");
+        shown[^1].Should().Be($"others ({8_000 + 3 + 1 - 2 - (EgressSummary.MaxShown - 1)})");
+        summary.BlockedHosts.Should().Be(EgressSummary.MaxTracked, "hosts beyond the table are counted, not kept");
+        summary.Blocked.Length.Should().BeLessThan(1_000);
+    }
+
+    [Fact]
+    public void A_host_name_longer_than_dns_allows_is_counted_among_others()
+    {
+        var summary = new EgressSummary();
+
+        summary.Add(Decision(false, new string('a', 100_000) + ".example")).Should().BeFalse();
+
+        summary.Blocked.Should().Be("others (1)");
+    }
+
+    [Fact]
+    public void Counts_stay_exact_for_hosts_in_the_table()
+    {
+        var summary = new EgressSummary();
+        for (var i = 0; i < 12; i++)
+            for (var j = 0; j <= i; j++)
+                summary.Add(Decision(true, $"h{i:00}.example"));
+
+        summary.Allowed.Should().StartWith("h11.example (12), h10.example (11), ").And.EndWith("h02.example (3), others (3)");
+    }
 }
