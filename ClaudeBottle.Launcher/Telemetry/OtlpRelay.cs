@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Threading.RateLimiting;
 using ClaudeBottle.Launcher.Telemetry.Otlp;
 using ClaudeBottle.ServiceDefaults;
 using Google.Protobuf;
@@ -12,7 +14,8 @@ namespace ClaudeBottle.Launcher.Telemetry;
 /// relayed is rewritten to its bottle's, so an agent can neither hide its telemetry nor pass it off as another's.
 /// Nothing in a bottle can reach the destination: only this process talks to it. What an agent can cost here is
 /// bounded in bytes: a line of at most <see cref="MaxLineLength"/> in, a request no larger than it came (but for its
-/// identity) out, and a queue of at most <see cref="MaxQueuedBytes"/>.
+/// identity) out, at most <see cref="BytesPerSecond"/> a second from each bottle (so one cannot crowd out another's
+/// telemetry, or flood the dashboard), and a queue of at most <see cref="MaxQueuedBytes"/>.
 /// </summary>
 internal sealed class OtlpRelay : IAsyncDisposable
 {
@@ -31,7 +34,14 @@ internal sealed class OtlpRelay : IAsyncDisposable
     /// <summary>Most egress records in one request: each is a few hundred bytes, and at most <see cref="EgressRecords.MaxText"/> characters a value.</summary>
     private const int MaxEgressBatch = 512;
 
+    /// <summary>What each bottle may send on a second, after a first burst of <see cref="BurstBytes"/>: Claude's own telemetry is a few kilobytes.</summary>
+    internal const int BytesPerSecond = 1024 * 1024;
+
+    /// <summary>A bottle's burst: room for the largest request the sink takes, twice.</summary>
+    internal const int BurstBytes = 9 * 1024 * 1024;
+
     private readonly RelayQueue<Item> _queue = new(MaxQueuedBytes, maxItems: 10_000);
+    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _budgets = new(StringComparer.Ordinal);
     private readonly Task _pump;
     private readonly CancellationTokenSource _closing = new();
     private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
@@ -60,7 +70,7 @@ internal sealed class OtlpRelay : IAsyncDisposable
     public void Egress(TelemetrySource source, EgressDecision decision)
     {
         var record = EgressRecords.ToLogRecord(source, decision);
-        Queue(new EgressItem(source, record), record.CalculateSize());
+        Queue(source, new EgressItem(source, record), record.CalculateSize());
     }
 
     /// <summary>
@@ -71,12 +81,28 @@ internal sealed class OtlpRelay : IAsyncDisposable
     {
         if (Rewrite(source, line) is not { } item)
             return false;
-        Queue(item, item.Body.Length);
+        Queue(source, item, item.Body.Length);
         return true;
     }
 
-    private void Queue(Item item, long bytes)
+    private void Queue(TelemetrySource source, Item item, long bytes)
     {
+        var budget = _budgets.GetOrAdd(source.Bottle, static _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = BurstBytes,
+            TokensPerPeriod = BytesPerSecond / 10,
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+        using (var lease = budget.AttemptAcquire((int)Math.Min(bytes, BurstBytes)))
+        {
+            if (!lease.IsAcquired)
+            {
+                Warn($"bottle {source.Bottle} sends telemetry faster than {BytesPerSecond / 1024} KiB a second; the excess is dropped");
+                return;
+            }
+        }
         var dropped = _queue.Dropped;
         _queue.TryAdd(item, bytes);
         if (_queue.Dropped != dropped)
@@ -205,6 +231,8 @@ internal sealed class OtlpRelay : IAsyncDisposable
         await _pump;
         _http.Dispose();
         _closing.Dispose();
+        foreach (var budget in _budgets.Values)
+            budget.Dispose();
     }
 
     private int _disposed;

@@ -121,6 +121,20 @@ public static class TestImages
         ]));
     }
 
+    /// <summary>
+    /// An agent image from the offline base whose <c>claude</c> is <paramref name="script"/>, with
+    /// <paramref name="files"/> in <c>/stand-in</c>: a stand-in for an agent that behaves as a test needs.
+    /// </summary>
+    public static Task<string> StandInAgentAsync(string repository, string script, params ContextFile[] files) =>
+        OnceAsync($"{repository}\n{script}\n{string.Join(",", files.Select(f => $"{f.Name}:{f.Content.Length}"))}", () => BuildAsync(repository, $$"""
+            FROM {{TestEngine.BaseImage}}
+            RUN useradd --create-home --uid 1000 claude && mkdir -p /home/claude/.claude/skills /workspace && chown -R claude /home/claude /workspace
+            COPY claude /usr/local/bin/claude
+            {{(files.Length == 0 ? "" : $"COPY {string.Join(' ', files.Select(f => f.Name))} /stand-in/")}}
+            USER claude
+            WORKDIR /home/claude
+            """, files: [Script("claude", script), .. files]));
+
     /// <summary>An agent image whose <c>claude</c> is <paramref name="script"/>, run as the non-root user claude.</summary>
     private static Task<string> ClaudeImageAsync(string repository, string script) => OnceAsync($"{repository}\n{script}", () => BuildAsync(repository, $$"""
         FROM {{TestEngine.BaseImage}}

@@ -74,8 +74,10 @@ public sealed class TelemetryTests
             await receiver.WaitAsync(r => r.Logs.Any(l => IsEgress(l, "allowed", "allowed.upstream.test")), "the allowed request's log record");
             receiver.Logs.Single(l => IsEgress(l, "blocked", "blocked.upstream.test")).Severity.Should().Be("Warning");
 
-            // The bottle's summary, at a glance.
-            var bottle = run.Snapshot("watched");
+            // The bottle's summary, at a glance (published at most once a second: the last decision may be a second behind).
+            using var summary = new CancellationTokenSource(AppHostRun.Timeout);
+            var bottle = (await run.App.ResourceNotifications.WaitForResourceAsync("watched",
+                e => AppHostRun.Property(e.Snapshot, "egress.blocked") == "blocked.upstream.test (1)", summary.Token)).Snapshot;
             AppHostRun.Property(bottle, "egress.blocked").Should().Be("blocked.upstream.test (1)");
             AppHostRun.Property(bottle, "egress.allowed").Should().Contain("allowed.upstream.test (");
 

@@ -163,7 +163,8 @@ public sealed class OtlpRelayBoundsTests
 
         for (var i = 0; i < 100; i++)
         {
-            relay.Forward(Agent, line).Should().BeTrue();
+            // A hundred bottles, each within its own rate: only the queue's bound is left to hold them.
+            relay.Forward(new TelemetrySource($"b{i}-agent", $"b{i}"), line).Should().BeTrue();
             forwarded += record.CalculateSize();
             relay.QueuedBytes.Should().BeLessThanOrEqualTo(OtlpRelay.MaxQueuedBytes);
         }
@@ -173,5 +174,25 @@ public sealed class OtlpRelayBoundsTests
         forwarded.Should().BeGreaterThan(6 * OtlpRelay.MaxQueuedBytes);
         endpoint.Received.Should().BeLessThanOrEqualTo(OtlpRelay.MaxQueuedBytes + 2 * (record.CalculateSize() + Allowance),
             "what waited was the queue's bound and the one request in flight; the rest was dropped, oldest first");
+    }
+
+    [Fact]
+    public async Task One_bottle_gets_its_burst_then_its_rate_and_no_more()
+    {
+        var endpoint = new StuckEndpoint();
+        endpoint.Release.SetResult();
+        var relay = new OtlpRelay(new OtlpDestination(new Uri("http://dashboard.test:18890"), IsHttp: true, ApiKey: null), NullLogger.Instance, endpoint);
+        var record = new ExportLogsServiceRequest { ResourceLogs = { new ResourceLogs { ScopeLogs = { new ScopeLogs { LogRecords = { new LogRecord { Body = new AnyValue { StringValue = new string('x', 1024 * 1024) } } } } } } } };
+        var line = Line("logs", record.ToByteArray());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        for (var i = 0; i < 40; i++)
+            relay.Forward(Agent, line);
+        var elapsed = clock.Elapsed;
+        await relay.DisposeAsync();
+
+        endpoint.Received.Should().BeLessThanOrEqualTo(OtlpRelay.BurstBytes + (long)((elapsed.TotalSeconds + 0.2) * OtlpRelay.BytesPerSecond),
+            "forty MiB arrived at once; the bottle's burst and its rate went on");
+        endpoint.Received.Should().BeGreaterThan(OtlpRelay.BurstBytes / 2);
     }
 }
