@@ -88,6 +88,15 @@ public static class TestImages
     public static Task<string> SinkAsync() =>
         OnceAsync("telemetry-sink", () => EnsureAsync(AgentImages.Sink(new AgentImageSettings { BaseImage = TestEngine.BaseImage })));
 
+    /// <summary>How the product builds the isolation probe's image from the offline base.</summary>
+    private static ImageRecipe ProbeRecipe => AgentImages.Probe(new AgentImageSettings { BaseImage = TestEngine.BaseImage });
+
+    /// <summary>The isolation probe's image, as the product builds it, built here once per test run (see <see cref="SinkAsync"/>).</summary>
+    public static Task<string> ProbeAsync() => OnceAsync("probe", () => EnsureAsync(ProbeRecipe));
+
+    /// <summary>The probe image's tag, for plans made without awaiting (build it first with <see cref="ProbeAsync"/>).</summary>
+    public static string ProbeTag => ProbeRecipe.Tag;
+
     /// <summary>
     /// The standard image with a stand-in for Claude that exports <paramref name="otlpLogs"/> and
     /// <paramref name="otlpMetrics"/> (OTLP/HTTP bodies) to the endpoint it is given, as Claude Code's exporter does,

@@ -45,7 +45,8 @@ internal sealed class FakeEngine : IContainerEngine
     }
 
     public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.TryRemove(id, out _); return Task.CompletedTask; }
-    public Task<string?> NetworkGatewayAsync(string id, CancellationToken ct) => Task.FromResult<string?>("10.99.0.1");
+    /// <summary>Each network its own gateway: net3 has 10.99.3.1.</summary>
+    public Task<IReadOnlyList<string>> NetworkGatewaysAsync(string id, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([$"10.99.{id[3..]}.1"]);
 
     /// <summary>An engine whose defaults give every new network IPv6.</summary>
     public bool IPv6ByDefault { get; init; }
@@ -54,9 +55,13 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<string>>([.. Networks.Values.Select(n => n.Subnet).OfType<string>()]);
 
+    /// <summary>Every container asked for, removed or not, in order.</summary>
+    public ConcurrentQueue<ContainerSpec> Created { get; } = [];
+
     public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
     {
         Step();
+        Created.Enqueue(spec);
         var id = $"ctr{Interlocked.Increment(ref _next)}";
         Containers[id] = spec;
         return Task.FromResult(id);
