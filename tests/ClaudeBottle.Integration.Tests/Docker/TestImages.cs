@@ -139,6 +139,10 @@ public static class TestImages
         WORKDIR /home/claude
         """, files: [Script("claude", script)]));
 
+    /// <summary>An image of a test's own from <paramref name="dockerfile"/> (no other files), built once per test run.</summary>
+    public static Task<string> DerivedAsync(string repository, string dockerfile) =>
+        OnceAsync($"{repository}\n{dockerfile}", () => BuildAsync(repository, dockerfile, files: []));
+
     /// <summary>Builds each image once per test run, whichever test asks first.</summary>
     private static async Task<string> OnceAsync(string key, Func<Task<string>> build)
     {
