@@ -88,10 +88,13 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct) =>
         Task.FromResult<ContainerState?>(Containers.ContainsKey(id) ? new ContainerState(RunningIds.ContainsKey(id), 0, HealthState.Healthy, "running", null) : null);
 
+    /// <summary>What every container prints; the isolation probe's verdict.</summary>
+    public string ProbeOutput { get; init; } = "PROBE OK";
+
     public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
-        yield return new LogLine("PROBE OK", false);
+        yield return new LogLine(ProbeOutput, false);
     }
 
     public Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)

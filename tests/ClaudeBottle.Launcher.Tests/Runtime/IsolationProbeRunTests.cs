@@ -63,4 +63,19 @@ public sealed class IsolationProbeRunTests
         engine.Created.Should().BeEmpty();
         engine.Networks.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task A_probe_that_exits_0_without_saying_PROBE_OK_stops_the_bottle()
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir, "claude-bottle/probe:1");
+        var engine = new FakeEngine { ProbeOutput = "something else" };
+
+        var error = await Assert.ThrowsAsync<BottleStartException>(() =>
+            new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, new Progress(), CancellationToken.None));
+
+        error.Reason.Should().Contain("the isolation probe failed");
+        engine.Created.Should().NotContain(c => c.Labels[BottleLabels.Role] == "agent");
+        engine.Containers.Should().BeEmpty();
+    }
 }
