@@ -8,7 +8,8 @@
 #     name the agent uses;
 #   - no gateway answers on any port: those given (the engine's gateways of every bottle network), those its routes
 #     name, and the first address of every subnet it is on (where the engine puts a bridge's host address).
-#     A connection or a refusal means packets got there and back; only silence, or no route, passes.
+#     A connection or a refusal means packets got there and back; only silence, or no route, passes;
+#   - no IPv6 on any interface but loopback.
 set -u
 proxy_host="" proxy_port="" proxy_address="" silence=0.5
 gateways=() ports=()
@@ -41,6 +42,15 @@ while read -r iface destination gateway _; do
   if [ "$gateway" != 00000000 ]; then gateways+=("$(address "$gateway")")
   elif [ "$destination" != 00000000 ]; then gateways+=("$(first_address "$destination")"); fi
 done </proc/net/route
+
+# Bottle networks are IPv4 only, and the gateways above are all the probe can know of: an IPv6 address on any interface
+# but loopback (a link-local one included) is a way it does not check, so it fails.
+if [ -r /proc/net/if_inet6 ]; then
+  while read -r ipv6 _ _ _ _ iface; do
+    [ "$iface" = lo ] && continue
+    echo "FAIL the bottle has IPv6 (${ipv6:0:4}:${ipv6:4:4}:...:${ipv6:28:4} on $iface): its networks must be IPv4 only"; fail=1
+  done </proc/net/if_inet6
+fi
 
 connects() { timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>&1; }
 reach() { # a connection, or a refusal, means packets got there and back

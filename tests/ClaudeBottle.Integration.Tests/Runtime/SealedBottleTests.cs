@@ -135,4 +135,39 @@ public sealed class SealedBottleTests
             await runner.RemoveAsync(instance, CancellationToken.None);
         }
     }
+
+    [SkippableFact]
+    public async Task The_probe_fails_on_a_network_that_gives_the_agent_IPv6()
+    {
+        await TestEngine.RequireAsync();
+        var probeImage = await TestImages.ProbeAsync();
+        await using var scope = new TestScope();
+        var labels = new Dictionary<string, string> { [TestEngine.TestLabel] = scope.Id };
+        // As an engine configured with IPv6 by default might make a bottle network: internal, no IPv4 host address, IPv6 on.
+        var network = (await scope.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = $"{scope.Id}-v6",
+            Internal = true,
+            EnableIPv6 = true,
+            Labels = labels,
+            Options = new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" },
+            IPAM = new IPAM { Config = [new IPAMConfig { Subnet = $"fd00:cb:{Random.Shared.Next(0x10000):x}::/64" }] },
+        })).ID;
+        await scope.StartAsync("proxy", network, Probes.HealthServer, alias: "pipelock");
+        var probe = await scope.Client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = probeImage,
+            Cmd = [.. IsolationProbe.Arguments(null, [], IsolationProbe.Ports)],
+            User = "1000:1000",
+            Labels = labels,
+            HostConfig = new HostConfig { NetworkMode = network },
+        });
+        await scope.Client.Containers.StartContainerAsync(probe.ID, new ContainerStartParameters());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var exit = await scope.Client.Containers.WaitContainerAsync(probe.ID, timeout.Token);
+        var output = await scope.LogsAsync(probe.ID);
+
+        exit.StatusCode.Should().NotBe(0, output);
+        output.Should().Contain("FAIL the bottle has IPv6").And.NotContain("does not answer /health", "the proxy answered: IPv6 alone failed it");
+    }
 }
