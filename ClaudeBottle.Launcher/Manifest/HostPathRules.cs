@@ -28,16 +28,16 @@ internal static class HostPathRules
     {
         var what = use == HostPathUse.SshFile ? "a file" : "a directory";
         var found = HostFile.Inspect(full, out var why);
-        if (found is null)
-        {
-            problem = $"'{written}' is not {what} (looked for {full}: {why}); {Fix(use)}";
-            return null;
-        }
-        var real = found.RealPath;
+        var real = found?.RealPath ?? full;
         if (Refusal(real) is { } refusal)
         {
             var via = real == full ? "" : $"leads to {real}, which ";
             problem = $"'{written}' {via}{refusal}; no bottle may mount it: {Fix(use)}";
+            return null;
+        }
+        if (found is null)
+        {
+            problem = $"'{written}' is not {what} (looked for {full}: {why}); {Fix(use)}";
             return null;
         }
         if (KindProblem(found.Kind, use) is { } kind)
