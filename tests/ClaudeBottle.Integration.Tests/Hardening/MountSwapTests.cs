@@ -42,6 +42,8 @@ public sealed class MountSwapTests
         // The agent's move: the approved file becomes a link to the host's key (a path on the host, not in the bottle).
         var swap = await TestScope.ExecAsync(client, agent, $"rm /workspace/deploy_key && ln -s {hostKey} /workspace/deploy_key");
         swap.ExitCode.Should().Be(0, swap.Output);
+        // Event times are whole seconds: the restart's window starts a clear second after the first start's creations.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         var before = DateTimeOffset.UtcNow;
         // The control: the engine's events do show this run's creations.
         (await Created(client, launched, before, run.StateRoot)).Should().Contain(c => c.StartsWith("container ") && c.EndsWith("-swapper-agent"));
@@ -69,7 +71,7 @@ public sealed class MountSwapTests
         await client.System.MonitorEventsAsync(new ContainerEventsParameters
         {
             Since = since.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Until = until.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Until = (until.ToUnixTimeSeconds() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, progress, CancellationToken.None);
         lock (created) return [.. created];
     }
