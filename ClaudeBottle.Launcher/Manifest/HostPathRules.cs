@@ -35,6 +35,12 @@ internal static class HostPathRules
             problem = $"'{written}' {via}{refusal}; no bottle may mount it: {Fix(use)}";
             return null;
         }
+        if (use != HostPathUse.SshFile && CredentialFolder(real) is { } credentials)
+        {
+            problem = $"'{written}' {(real == full ? "is" : $"leads to {real}, which is")} in {credentials}, where credentials live; " +
+                      $"a bottle may be handed a single key file of it (\"ssh\"), never the folder: {Fix(use)}";
+            return null;
+        }
         if (found is null)
         {
             problem = $"'{written}' is not {what} (looked for {full}: {why}); {Fix(use)}";
@@ -112,6 +118,12 @@ internal static class HostPathRules
         }
         return null;
     }
+
+    /// <summary>Folders of the home directory that hold credentials, which no bottle gets read-write or whole.</summary>
+    private static readonly string[] CredentialFolders = [".ssh", ".gnupg", ".aws", ".azure", ".docker", ".kube", ".config/gcloud", ".config/gh"];
+
+    private static string? CredentialFolder(string real) =>
+        Home() is { } home ? CredentialFolders.Select(f => Path.Join(home, f)).FirstOrDefault(f => HostPaths.IsWithin(real, f)) : null;
 
     private static string? KindProblem(HostFileKind kind, HostPathUse use) =>
         (use, kind) switch

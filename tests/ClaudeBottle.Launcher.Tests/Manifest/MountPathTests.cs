@@ -84,6 +84,17 @@ public sealed class MountPathTests
         Errors(Manifest(dir, Path.GetDirectoryName(home)!)).Single().Message.Should().MatchRegex("root of the host|holds your home directory");
     }
 
+    [Theory]
+    [InlineData("~/.ssh")]
+    [InlineData("~/.aws/sso")]
+    public void A_workspace_in_a_credentials_folder_of_the_home_directory_is_refused(string workspace)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        using var dir = new TempDirectory();
+
+        Errors(Manifest(dir, workspace)).Single().Message.Should().Contain($"is in {Path.Join(home, workspace.Split('/')[1])}, where credentials live");
+    }
+
     [Fact]
     public void Ssh_entries_must_be_regular_files_not_pipes_sockets_devices_or_directories()
     {
