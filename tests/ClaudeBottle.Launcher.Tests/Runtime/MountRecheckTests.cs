@@ -124,4 +124,19 @@ public sealed class MountRecheckTests
         HostPathRules.Recheck(key).Should().Contain($"{key.RealPath} was replaced since the plan was approved");
         HostPathRules.Recheck(plan.Bottle.Mounts.Single(m => m.Kind == MountKind.Workspace).Origin!).Should().BeNull();
     }
+
+    [Fact]
+    public async Task A_mount_made_in_code_must_be_a_real_path()
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir);
+        Directory.CreateSymbolicLink(Path.Join(dir.Path, "link"), Path.Join(dir.Path, "work"));
+        var bottle = plan.Bottle with { Mounts = [new BottleMount(MountKind.Workspace, Path.Join(dir.Path, "link"), "/workspace", ReadOnly: false)] };
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" } };
+
+        var error = await Assert.ThrowsAsync<BottleStartException>(() => StartAsync(engine, plan with { Bottle = bottle }, state));
+
+        error.Reason.Should().Contain($"is not a real path (it leads to {Path.Join(dir.Path, "work")})");
+        engine.Created.Should().BeEmpty();
+    }
 }
