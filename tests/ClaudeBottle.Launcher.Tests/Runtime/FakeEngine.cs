@@ -55,13 +55,21 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<string>>([.. Networks.Values.Select(n => n.Subnet).OfType<string>()]);
 
-    /// <summary>Every container asked for, removed or not, in order.</summary>
-    public ConcurrentQueue<ContainerSpec> Created { get; } = [];
+    /// <summary>The name of every container ever created, in order (removal does not take it off).</summary>
+    public ConcurrentQueue<string> Created { get; } = [];
+
+    /// <summary>Every container asked for, removed or not, in order, as it was asked for.</summary>
+    public ConcurrentQueue<ContainerSpec> CreatedSpecs { get; } = [];
+
+    /// <summary>Runs as a container is about to be created, before it is.</summary>
+    public Action<ContainerSpec>? BeforeCreate { get; init; }
 
     public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
     {
         Step();
-        Created.Enqueue(spec);
+        BeforeCreate?.Invoke(spec);
+        Created.Enqueue(spec.Name);
+        CreatedSpecs.Enqueue(spec);
         var id = $"ctr{Interlocked.Increment(ref _next)}";
         Containers[id] = spec;
         return Task.FromResult(id);

@@ -35,8 +35,8 @@ public sealed class IsolationProbeRunTests
 
         var instance = await new BottleRunner(engine, NullLogger.Instance) { ProbePorts = [22, 2375, 41234] }.StartAsync(plan, state, new Progress(), CancellationToken.None);
 
-        var probe = engine.Created.Single(c => c.Labels[BottleLabels.Role] == IsolationProbe.Role);
-        var agent = engine.Created.Single(c => c.Labels[BottleLabels.Role] == "agent");
+        var probe = engine.CreatedSpecs.Single(c => c.Labels[BottleLabels.Role] == IsolationProbe.Role);
+        var agent = engine.CreatedSpecs.Single(c => c.Labels[BottleLabels.Role] == "agent");
         probe.Image.Should().Be("claude-bottle/probe:1", "never the agent's own image, which the manifest chose");
         probe.User.Should().Be(AgentLayout.UserId).And.Be(agent.User);
         probe.Network.Should().Be(agent.Network);
@@ -60,7 +60,7 @@ public sealed class IsolationProbeRunTests
             new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, new Progress(), CancellationToken.None));
 
         error.Reason.Should().Contain("no isolation probe");
-        engine.Created.Should().BeEmpty();
+        engine.CreatedSpecs.Should().BeEmpty();
         engine.Networks.Should().BeEmpty();
     }
 
@@ -75,7 +75,7 @@ public sealed class IsolationProbeRunTests
             new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, new Progress(), CancellationToken.None));
 
         error.Reason.Should().Contain("the isolation probe failed");
-        engine.Created.Should().NotContain(c => c.Labels[BottleLabels.Role] == "agent");
+        engine.CreatedSpecs.Should().NotContain(c => c.Labels[BottleLabels.Role] == "agent");
         engine.Containers.Should().BeEmpty();
     }
 }
