@@ -125,10 +125,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     }
 
     /// <summary>
-    /// Runs <see cref="IsolationProbe"/> (from the product's probe image, as the agent's user, on its network), started
-    /// alongside the proxy: it waits for the proxy to answer at <paramref name="proxyAddress"/>, then by its name, and
-    /// only then checks that there is no route out and that no gateway of either network answers on any probed port.
-    /// Throws with the probe's findings otherwise; also when the proxy failed to start or did not stay up.
+    /// Runs <see cref="IsolationProbe"/> beside the proxy's start: the proxy answers at <paramref name="proxyAddress"/> and by
+    /// name, and no gateway of either network on any probed port. Throws with its findings, or when the proxy did not stay up.
     /// </summary>
     private async Task ProbeAsync(ContainerSpec spec, BottleInstance instance, string proxyAddress, Task proxyStarted, IBottleProgress progress,
         CancellationToken ct)
@@ -138,9 +136,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         {
             // Read back from the engine, not taken from the plan: what was made is what is checked.
             var reported = await engine.NetworkGatewaysAsync(network, ct);
-            if (reported.Count == 0)
-                throw new InvalidOperationException("the engine reports no gateway for a bottle network, so its isolation cannot be checked");
-            gateways.AddRange(reported);
+            gateways.AddRange(reported.Count > 0 ? reported
+                : throw new InvalidOperationException("the engine reports no gateway for a bottle network, so its isolation cannot be checked"));
         }
         var probe = await engine.CreateContainerAsync(spec with { Command = IsolationProbe.Arguments(proxyAddress, gateways, ProbePorts) }, ct);
         try
