@@ -10,8 +10,13 @@ namespace ClaudeBottle.Launcher.Cli;
 /// </summary>
 public static class PlanFormatter
 {
+    /// <summary>The mark on a mount whose real path lies outside the manifest's directory.</summary>
+    public const string OutsideMark = "(outside the manifest's directory)";
+
     public static string Format(ResolvedBottle bottle, string manifestDirectory)
     {
+        // Mount sources are real paths, so "inside" is judged against the directory's real path too.
+        manifestDirectory = HostFile.Resolve(manifestDirectory, out _) ?? manifestDirectory;
         var text = new StringBuilder();
         var mode = bottle.IsHeadless ? "headless" : "interactive";
         text.AppendLine($"agent {bottle.Name} (bottle {bottle.BottleName}, {mode})");
@@ -39,8 +44,9 @@ public static class PlanFormatter
         }
     }
 
+    /// <summary>The real path: relative when inside the manifest's directory, else absolute and marked.</summary>
     private static string Shown(string path, string manifestDirectory) =>
-        HostPaths.IsWithin(path, manifestDirectory) ? Path.GetRelativePath(manifestDirectory, path) : path;
+        HostPaths.IsWithin(path, manifestDirectory) ? Path.GetRelativePath(manifestDirectory, path) : $"{path} {OutsideMark}";
 
     private static string Abbreviate(string prompt)
     {

@@ -36,25 +36,22 @@ internal sealed partial class ManifestReader
         return env.ToImmutable();
     }
 
-    private ImmutableArray<string> ReadSsh(JsonElement element, string path)
+    private ImmutableArray<ManifestPath> ReadSsh(JsonElement element, string path)
     {
-        var files = ImmutableArray.CreateBuilder<string>();
+        var files = ImmutableArray.CreateBuilder<ManifestPath>();
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (value, itemPath) in Items(element, path))
         {
-            if (ExpectPath(value, itemPath) is not { } written)
+            if (ExpectPath(value, itemPath) is not { } written || HostPath(written, itemPath, HostPathUse.SshFile) is not { } file)
                 continue;
-            var full = HostPaths.Absolute(written, _directory);
-            if (!File.Exists(full))
-            {
-                Error(itemPath, $"'{written}' is not a file (looked for {full}); ssh entries are host files mounted read-only into ~/.ssh");
+            // Named after what is written: that is the name the user chose, whatever the file's real name.
+            var name = Path.GetFileName(file.Full);
+            if (!CheckMountName(name, itemPath, "the file name"))
                 continue;
-            }
-            var name = Path.GetFileName(full);
             if (names.TryGetValue(name, out var other))
                 Error(itemPath, $"'{written}' and '{other}' would both be mounted as ~/.ssh/{name}; rename one");
             names[name] = written;
-            files.Add(full);
+            files.Add(file);
         }
         return files.ToImmutable();
     }
