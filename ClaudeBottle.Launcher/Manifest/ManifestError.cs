@@ -6,6 +6,10 @@ namespace ClaudeBottle.Launcher.Manifest;
 /// <param name="Message">What is wrong and what is expected. Never contains a secret value.</param>
 public sealed record ManifestError(string File, string Path, string Message)
 {
+    /// <summary>
+    /// One line for a terminal: a message may quote what the manifest holds (a path, a name), so whatever could move or
+    /// hide text in it is escaped here, once for every message.
+    /// </summary>
     public override string ToString() =>
-        Path.Length == 0 ? $"{File}: {Message}" : $"{File}: {Path}: {Message}";
+        NameRules.Printable(Path.Length == 0 ? $"{File}: {Message}" : $"{File}: {Path}: {Message}");
 }

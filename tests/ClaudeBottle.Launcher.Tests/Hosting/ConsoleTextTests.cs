@@ -60,4 +60,16 @@ public sealed class ConsoleTextTests
         shown.Should().NotContain("\u001b");
         Encoding.UTF8.GetByteCount(shown).Should().BeLessThan(7 * LogLineSplitter.DefaultMaxLineBytes);
     }
+
+    [Fact]
+    public void A_manifest_error_quoting_a_path_stays_one_visible_line()
+    {
+        using var dir = new TempDirectory();
+        var manifest = """{ "agents": { "a": { "workspace": "./ws\r\u001b[2K\u202eok\u200b" } } }""";
+
+        var error = FluentActions.Invoking(() => ManifestLoader.Parse(manifest, "claude-bottle.json", dir.Path)).Should().Throw<ManifestException>().Which;
+
+        error.Message.Split(Environment.NewLine).Should().HaveCount(2, "a heading and the one problem");
+        error.Message.Should().Contain(@"ws\u000d\u001b[2K\u202eok\u200b").And.NotContainAny("\r", "\u001b", "\u202e", "\u200b");
+    }
 }
