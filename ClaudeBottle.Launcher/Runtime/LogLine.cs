@@ -6,9 +6,7 @@ namespace ClaudeBottle.Launcher.Runtime;
 /// </summary>
 public sealed record LogLine(string Text, bool IsError, long CutBytes = 0)
 {
-    /// <summary>The text with a visible mark where the rest was dropped, so no one mistakes a head for the whole line.</summary>
-    public string Marked => CutBytes == 0 ? Text : Mark(Text, CutBytes);
-
+    /// <summary>A head with a visible mark where the rest was dropped, so no one mistakes it for the whole line.</summary>
     public static string Mark(string head, long cutBytes) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{head} [… {cutBytes} bytes cut]");
 }

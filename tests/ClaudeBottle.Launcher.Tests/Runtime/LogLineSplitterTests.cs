@@ -43,7 +43,7 @@ public sealed class LogLineSplitterTests
         lines.Should().HaveCount(2);
         lines[0].Text.Should().Be(new string('x', Cap));
         lines[0].CutBytes.Should().Be(total - Cap);
-        lines[0].Marked.Should().EndWith($"x [… {total - Cap} bytes cut]");
+        LogLine.Mark(lines[0].Text, lines[0].CutBytes).Should().EndWith($"x [… {total - Cap} bytes cut]");
         lines[1].Should().Be(new LogLine("next line", false));
     }
 
