@@ -1,0 +1,133 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ClaudeBottle.Launcher.Manifest;
+
+/// <summary>
+/// File access that never follows a symbolic link and never blocks on a FIFO, for files an attacker may have laid
+/// out (a repository's build context): every step opens relative to a directory already open (<c>openat</c> with
+/// <c>O_NOFOLLOW</c>), so a path swapped for a link between a look and a read is refused, not followed. .NET has no
+/// such API, nor a way to tell a FIFO, socket or device from a regular file; these are Linux's own calls.
+/// </summary>
+internal static partial class UnixFiles
+{
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int ReadOnly = 0, NonBlock = 0x800, CloseOnExec = 0x80000;
+
+    // O_DIRECTORY and O_NOFOLLOW differ between architectures (asm-generic vs arm's own).
+    private static readonly bool ArmFlags = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm or Architecture.Ppc64le;
+    private static readonly int DirectoryFlag = ArmFlags ? 0x4000 : 0x10000;
+    private static readonly int NoFollow = ArmFlags ? 0x8000 : 0x20000;
+
+    /// <summary>The entry at <paramref name="path"/> itself (a link is a link).</summary>
+    public static FileStat Lstat(string path) => Stat(AtFdCwd, path, AtSymlinkNoFollow);
+
+    /// <summary>The entry <paramref name="name"/> of an open directory, itself.</summary>
+    public static FileStat Lstat(SafeFileHandle directory, string name) => Use(directory, fd => Stat(fd, name, AtSymlinkNoFollow));
+
+    /// <summary>What an open handle is.</summary>
+    public static FileStat Fstat(SafeFileHandle handle) => Use(handle, fd => Stat(fd, "", AtEmptyPath));
+
+    /// <summary>Opens an absolute directory path one component at a time, refusing any symbolic link along it.</summary>
+    public static SafeFileHandle OpenDirectoryNoFollow(string absolute)
+    {
+        var current = Open(AtFdCwd, "/", ReadOnly | DirectoryFlag | CloseOnExec, "/");
+        foreach (var part in absolute.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var parent = current;
+            current = OpenDirectory(parent, part, absolute);
+        }
+        return current;
+    }
+
+    /// <summary>Opens the directory <paramref name="name"/> of <paramref name="parent"/>; a link in its place is refused.</summary>
+    public static SafeFileHandle OpenDirectory(SafeFileHandle parent, string name, string shown) =>
+        Use(parent, fd => Open(fd, name, ReadOnly | DirectoryFlag | NoFollow | CloseOnExec, shown));
+
+    /// <summary>Opens <paramref name="name"/> of <paramref name="parent"/> to read; never follows a link, never waits on a FIFO.</summary>
+    public static SafeFileHandle OpenFile(SafeFileHandle parent, string name, string shown) =>
+        Use(parent, fd => Open(fd, name, ReadOnly | NoFollow | NonBlock | CloseOnExec, shown));
+
+    /// <summary>The text of the symbolic link <paramref name="name"/>, as written: it is not followed.</summary>
+    public static string ReadLink(SafeFileHandle directory, string name, string shown) => Use(directory, fd =>
+    {
+        var buffer = new byte[4097];
+        var length = (int)ReadLinkAt(fd, name, buffer, buffer.Length);
+        if (length < 0)
+            throw Error(shown);
+        if (length >= buffer.Length)
+            throw new IOException($"{shown}: a symbolic link longer than 4096 bytes");
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+    });
+
+    /// <summary>The names in an open directory (through <c>/proc/self/fd</c>, so the directory listed is the one open).</summary>
+    public static IReadOnlyList<string> Names(SafeFileHandle directory) => Use(directory, fd =>
+        (IReadOnlyList<string>)[.. Directory.EnumerateFileSystemEntries($"/proc/self/fd/{fd}").Select(Path.GetFileName).OfType<string>()]);
+
+    private static T Use<T>(SafeFileHandle handle, Func<int, T> call)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return call((int)handle.DangerousGetHandle());
+        }
+        finally
+        {
+            if (added)
+                handle.DangerousRelease();
+        }
+    }
+
+    private static SafeFileHandle Open(int directory, string name, int flags, string shown)
+    {
+        var fd = OpenAt(directory, name, flags);
+        return fd < 0 ? throw Error(shown) : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private static FileStat Stat(int directory, string path, int flags)
+    {
+        if (StatX(directory, path, flags, StatxBasicStats, out var buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is 2 or 20 ? FileStat.Missing : throw Error(path.Length == 0 ? "an open file" : path); // ENOENT, ENOTDIR
+        }
+        var kind = (buffer.Mode & 0xF000) switch
+        {
+            0x8000 => FileKind.Regular,
+            0x4000 => FileKind.Directory,
+            0xA000 => FileKind.SymbolicLink,
+            0x1000 => FileKind.Fifo,
+            0xC000 => FileKind.Socket,
+            0x2000 => FileKind.CharacterDevice,
+            0x6000 => FileKind.BlockDevice,
+            _ => FileKind.CharacterDevice, // Anything else is no regular file either.
+        };
+        return new FileStat(kind, (long)buffer.Size, (buffer.Mode & 0x40) != 0, ((ulong)buffer.DevMajor << 32) | buffer.DevMinor, buffer.Inode);
+    }
+
+    private static IOException Error(string shown) => new($"{shown}: {Marshal.GetLastPInvokeErrorMessage()}");
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenAt(int directory, string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatX(int directory, string path, int flags, uint mask, out Statx buffer);
+
+    [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint ReadLinkAt(int directory, string path, byte[] buffer, nint size);
+
+    /// <summary>Linux's <c>struct statx</c>: the same layout on every architecture, unlike <c>struct stat</c>.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct Statx
+    {
+        [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(32)] public ulong Inode;
+        [FieldOffset(40)] public ulong Size;
+        [FieldOffset(136)] public uint DevMajor;
+        [FieldOffset(140)] public uint DevMinor;
+    }
+}
