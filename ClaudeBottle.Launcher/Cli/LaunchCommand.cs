@@ -35,9 +35,6 @@ public static class LaunchCommand
             errors.WriteLine($"{e.Message}{Environment.NewLine}Run with --help to see the options.");
             return LaunchDecision.Exit(2);
         }
-        if (options.Check)
-            return LaunchDecision.Exit(CheckCommand.Run(options, output, errors, environment));
-
         // The settings Aspire will bind, read the same way, so that a bad one stops here rather than mid-start.
         var settings = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. options.AspireArgs]).Build()
             .GetSection(ClaudeBottleOptions.Section).Get<ClaudeBottleOptions>() ?? new ClaudeBottleOptions();
@@ -47,6 +44,8 @@ public static class LaunchCommand
                 errors.WriteLine(problem);
             return LaunchDecision.Exit(1);
         }
+        if (options.Check)
+            return LaunchDecision.Exit(CheckCommand.Run(options, output, errors, environment, settings.MaxBuildContextBytes));
 
         BottleManifest manifest;
         IReadOnlyList<ResolvedBottle> bottles = [];
@@ -62,6 +61,12 @@ public static class LaunchCommand
             errors.WriteLine(e.Message);
             return LaunchDecision.Exit(1);
         }
+        if (CheckCommand.ContextProblems(bottles, settings.MaxBuildContextBytes, options.ManifestPath) is { Count: > 0 } contextProblems)
+        {
+            foreach (var problem in contextProblems)
+                errors.WriteLine(problem);
+            return LaunchDecision.Exit(1);
+        }
 
         if (options.Attach)
         {
@@ -73,7 +78,7 @@ public static class LaunchCommand
             // Attached, the user is at this terminal rather than the dashboard: ask here, as the original tool did.
             if (!options.Yes)
             {
-                output.Write(PlanFormatter.Format(bottles.Single(b => b.Name == options.Agents[0]), manifest.Directory) + "Start this bottle? [y/N] ");
+                output.Write(PlanFormatter.Format(bottles.Single(b => b.Name == options.Agents[0]), manifest.Directory, settings.MaxBuildContextBytes) + "Start this bottle? [y/N] ");
                 if (terminal!.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
                 {
                     output.WriteLine("Not started.");

@@ -1,5 +1,6 @@
 using System.Text;
 using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Cli;
@@ -10,12 +11,15 @@ namespace ClaudeBottle.Launcher.Cli;
 /// </summary>
 public static class PlanFormatter
 {
-    public static string Format(ResolvedBottle bottle, string manifestDirectory)
+    /// <summary>The plan of <paramref name="bottle"/>; a build context is capped at <paramref name="maxContextBytes"/> (<c>ClaudeBottle:MaxBuildContextSize</c>).</summary>
+    public static string Format(ResolvedBottle bottle, string manifestDirectory, long maxContextBytes = BuildContext.DefaultMaxBytes)
     {
         var text = new StringBuilder();
         var mode = bottle.IsHeadless ? "headless" : "interactive";
         text.AppendLine($"agent {bottle.Name} (bottle {bottle.BottleName}, {mode})");
         Line(text, "image", [bottle.Image.ToString()!]);
+        if (bottle.Image is ImageSource.Build build)
+            Line(text, "context", [Context(build, manifestDirectory, maxContextBytes)]);
         Line(text, "allowlist", bottle.Allowlist);
         Line(text, "env", bottle.Environment.IsEmpty ? ["(none)"] : bottle.Environment.Select(e => e.ToString()));
         Line(text, "mounts", bottle.Mounts.IsEmpty
@@ -36,6 +40,27 @@ public static class PlanFormatter
         {
             text.Append(first ? $"  {label + ":",-12}" : new string(' ', 14)).AppendLine(value);
             first = false;
+        }
+    }
+
+    /// <summary>
+    /// The build context's real path, marked when outside the manifest's folder, and what it holds, from metadata
+    /// alone: its files are read only once the plan is approved.
+    /// </summary>
+    private static string Context(ImageSource.Build build, string manifestDirectory, long maxContextBytes)
+    {
+        var folder = HostPaths.Real(Path.GetFullPath(manifestDirectory));
+        var where = HostPaths.IsWithin(build.Context, folder)
+            ? Shown(build.Context, folder)
+            : $"{build.Context} (OUTSIDE the manifest's folder)";
+        try
+        {
+            var dockerfile = Path.GetRelativePath(build.Context, build.Dockerfile).Replace('\\', '/');
+            return $"{where}: {BuildContext.Scan(build.Context, dockerfile, maxContextBytes)}";
+        }
+        catch (Exception e) when (e is BuildContextException or IOException)
+        {
+            return $"{where}: REFUSED, {e.Message}";
         }
     }
 

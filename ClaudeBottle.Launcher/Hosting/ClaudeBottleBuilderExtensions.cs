@@ -45,6 +45,8 @@ public static class ClaudeBottleBuilderExtensions
                 PipelockImage = options.Pipelock.Image,
                 AgentImage = options.AgentImageSettings,
                 PrebuiltAgentImage = options.PrebuiltAgentImage,
+                ManifestDirectory = manifest.Directory,
+                MaxContextBytes = options.MaxBuildContextBytes,
             })).ExcludeFromManifest();
             return [];
         }

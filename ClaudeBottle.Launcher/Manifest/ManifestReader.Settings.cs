@@ -123,8 +123,9 @@ internal sealed partial class ManifestReader
                 continue;
             if (key == "context")
             {
-                var full = HostPaths.Absolute(written, _directory);
-                if (Directory.Exists(full)) context = full;
+                // The real path: what the plan shows and what is read after approval, whatever links led to it.
+                var full = HostPaths.Real(HostPaths.Absolute(written, _directory));
+                if (UnixFiles.Lstat(full).Kind == FileKind.Directory) context = full;
                 else Error(childPath, $"'{written}' is not a directory (looked for {full}); the build context must exist");
             }
             else
@@ -144,11 +145,15 @@ internal sealed partial class ManifestReader
             Error(dockerfilePath, $"'{dockerfile}' must be relative to the build context");
             return null;
         }
-        var file = Path.GetFullPath(dockerfile, context);
-        if (!HostPaths.IsWithin(HostPaths.Real(file), HostPaths.Real(context)))
-            Error(dockerfilePath, $"'{dockerfile}' lies outside the build context {context}; the engine only sees files inside it");
-        else if (!File.Exists(file))
+        // As the docker CLI does: a Dockerfile that is a link is read where it leads, which must be inside the context.
+        var file = HostPaths.Real(Path.GetFullPath(dockerfile, context));
+        var kind = UnixFiles.Lstat(file).Kind;
+        if (!HostPaths.IsWithin(file, context))
+            Error(dockerfilePath, $"'{dockerfile}' lies outside the build context {context} (it is {file}); the engine only sees files inside it");
+        else if (kind == FileKind.Missing)
             Error(dockerfilePath, $"'{dockerfile}' does not exist in the build context (looked for {file})");
+        else if (kind != FileKind.Regular)
+            Error(dockerfilePath, $"'{dockerfile}' is not a regular file ({file} is a {UnixFiles.Describe(kind)}); name the Dockerfile to build");
         else
             return new BuildSpec(context, file);
         return null;

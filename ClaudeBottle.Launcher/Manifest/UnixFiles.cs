@@ -67,6 +67,18 @@ internal static partial class UnixFiles
     public static IReadOnlyList<string> Names(SafeFileHandle directory) => Use(directory, fd =>
         (IReadOnlyList<string>)[.. Directory.EnumerateFileSystemEntries($"/proc/self/fd/{fd}").Select(Path.GetFileName).OfType<string>()]);
 
+    /// <summary>A kind as a person names it.</summary>
+    public static string Describe(FileKind kind) => kind switch
+    {
+        FileKind.Fifo => "FIFO (named pipe)",
+        FileKind.Socket => "socket",
+        FileKind.CharacterDevice => "character device",
+        FileKind.BlockDevice => "block device",
+        FileKind.Directory => "directory",
+        FileKind.SymbolicLink => "symbolic link",
+        _ => "special file",
+    };
+
     private static T Use<T>(SafeFileHandle handle, Func<int, T> call)
     {
         var added = false;

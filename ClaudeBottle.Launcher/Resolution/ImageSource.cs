@@ -15,7 +15,7 @@ public abstract record ImageSource
         public override string ToString() => Image;
     }
 
-    /// <summary>A Dockerfile extending the standard image, built by the app host.</summary>
+    /// <summary>A Dockerfile extending the standard image, built by the app host; both paths are real (links resolved) when loaded.</summary>
     public sealed record Build(string Context, string Dockerfile) : ImageSource
     {
         public override string ToString() => $"built from {Dockerfile}";
