@@ -80,4 +80,19 @@ public sealed class CheckCommandTests
         badExit.Should().NotBe(0);
         errors.Should().Contain("--agent nobody: no agent of that name");
     }
+    [Fact]
+    public async Task A_build_context_holding_a_fifo_fails_the_check_naming_it_without_hanging()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("image/Dockerfile", "FROM x\n");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", System.IO.Path.Join(dir.Path, "image", "pipe")))
+            mkfifo.WaitForExit();
+        var manifest = dir.Write("claude-bottle.json", """{ "bottles": { "default": { "build": { "context": "image" } } }, "agents": { "a": {} } }""");
+
+        var (exit, output, errors) = await Task.Run(() => Run(manifest, _ => null)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        exit.Should().Be(1);
+        errors.Should().Contain("claude-bottle.json: the build context").And.Contain("'pipe' is a FIFO (named pipe)");
+        output.Should().NotContain("is valid");
+    }
 }

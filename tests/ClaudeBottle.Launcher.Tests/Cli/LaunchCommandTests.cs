@@ -49,6 +49,25 @@ public sealed class LaunchCommandTests
     }
 
     [Fact]
+    public void A_build_context_over_the_configured_cap_stops_the_launch_and_a_raised_cap_lets_it_through()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("image/Dockerfile", "FROM x\n");
+        dir.Write("image/data.bin", new string('x', 4096));
+        var manifest = dir.Write("claude-bottle.json", """{ "bottles": { "default": { "build": { "context": "image" } } }, "agents": { "solo": {} } }""");
+
+        var (small, _, errors) = Prepare("--manifest", manifest, "--yes", "--ClaudeBottle:MaxBuildContextSize=2k");
+        var (raised, _, _) = Prepare("--manifest", manifest, "--yes", "--ClaudeBottle:MaxBuildContextSize=1m");
+        var (unreadable, _, problem) = Prepare("--manifest", manifest, "--ClaudeBottle:MaxBuildContextSize=lots");
+
+        small.ExitCode.Should().Be(1);
+        errors.Should().Contain("larger than 2 KiB").And.Contain("--ClaudeBottle:MaxBuildContextSize=1g");
+        raised.ExitCode.Should().BeNull();
+        unreadable.ExitCode.Should().Be(1);
+        problem.Should().Contain("ClaudeBottle:MaxBuildContextSize is 'lots'");
+    }
+
+    [Fact]
     public void A_valid_launch_hands_the_manifest_and_the_settings_to_aspire()
     {
         using var dir = new TempDirectory();
