@@ -95,21 +95,22 @@ public sealed class BuildContextApprovalTests : IAsyncLifetime
         var (orchestrator, notifications, bottle, dialog, payload) = StartApp(engine);
         dialog.Answer = true;
         dialog.OnPrompt = () => _dir.Write("ctx/added-while-asking.txt", "x");
-        var logs = _app!.Services.GetRequiredService<ResourceLoggerService>();
+        // Subscribed before the start: the first MoveNextAsync runs the watch up to its first wait.
         using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var changed = Task.Run(async () =>
-        {
-            await foreach (var batch in logs.WatchAsync(bottle.Name).WithCancellation(watching.Token))
-                if (batch.FirstOrDefault(l => l.Content.Contains("changed after its plan was approved", StringComparison.Ordinal)) is { } line)
-                    return line.Content;
-            return null;
-        });
-
+        var console = _app!.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(bottle.Name).GetAsyncEnumerator(watching.Token);
+        var next = console.MoveNextAsync();
         await orchestrator.StartAsync(bottle, CancellationToken.None);
 
         File.GetLastAccessTimeUtc(payload).Should().NotBe(LongAgo, "the context is read once approved");
         engine.Images.Should().Contain(i => i.StartsWith(AgentImages.CustomRepository, StringComparison.Ordinal));
-        (await changed).Should().Contain("approved: 2 files").And.Contain("now: 3 files");
+        var said = new List<string>();
+        while (!said.Any(l => l.Contains("changed after its plan was approved", StringComparison.Ordinal)) && await next)
+        {
+            said.AddRange(console.Current.Select(l => l.Content));
+            next = console.MoveNextAsync();
+        }
+        said.Should().Contain(l => l.Contains("changed after its plan was approved (approved: 2 files", StringComparison.Ordinal) && l.Contains("now: 3 files"));
+        await watching.CancelAsync();
         await orchestrator.ShutdownAsync();
     }
 
