@@ -11,9 +11,14 @@ namespace ClaudeBottle.Launcher.Cli;
 /// </summary>
 public static class PlanFormatter
 {
+    /// <summary>The mark on a mount or build context whose real path lies outside the manifest's directory.</summary>
+    public const string OutsideMark = "(outside the manifest's directory)";
+
     /// <summary>The plan of <paramref name="bottle"/>; a build context is capped at <paramref name="maxContextBytes"/> (<c>ClaudeBottle:MaxBuildContextSize</c>).</summary>
     public static string Format(ResolvedBottle bottle, string manifestDirectory, long maxContextBytes = BuildContext.DefaultMaxBytes)
     {
+        // Mount sources are real paths, so "inside" is judged against the directory's real path too.
+        manifestDirectory = HostFile.Resolve(manifestDirectory, out _) ?? manifestDirectory;
         var text = new StringBuilder();
         var mode = bottle.IsHeadless ? "headless" : "interactive";
         text.AppendLine($"agent {bottle.Name} (bottle {bottle.BottleName}, {mode})");
@@ -44,15 +49,12 @@ public static class PlanFormatter
     }
 
     /// <summary>
-    /// The build context's real path, marked when outside the manifest's folder, and what it holds, from metadata
+    /// The build context's real path, marked when outside the manifest's directory, and what it holds, from metadata
     /// alone: its files are read only once the plan is approved.
     /// </summary>
     private static string Context(ImageSource.Build build, string manifestDirectory, long maxContextBytes)
     {
-        var folder = HostPaths.Real(Path.GetFullPath(manifestDirectory));
-        var where = HostPaths.IsWithin(build.Context, folder)
-            ? Shown(build.Context, folder)
-            : $"{build.Context} (OUTSIDE the manifest's folder)";
+        var where = Shown(build.Context, manifestDirectory);
         try
         {
             var dockerfile = Path.GetRelativePath(build.Context, build.Dockerfile).Replace('\\', '/');
@@ -64,8 +66,9 @@ public static class PlanFormatter
         }
     }
 
+    /// <summary>The real path: relative when inside the manifest's directory, else absolute and marked.</summary>
     private static string Shown(string path, string manifestDirectory) =>
-        HostPaths.IsWithin(path, manifestDirectory) ? Path.GetRelativePath(manifestDirectory, path) : path;
+        HostPaths.IsWithin(path, manifestDirectory) ? Path.GetRelativePath(manifestDirectory, path) : $"{path} {OutsideMark}";
 
     private static string Abbreviate(string prompt)
     {

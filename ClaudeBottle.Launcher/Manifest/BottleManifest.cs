@@ -16,7 +16,7 @@ public sealed record BottleManifest(
 /// <summary>What a bottle grants: environment, ssh files, egress, limits and the image.</summary>
 public sealed record BottleSpec(
     ImmutableSortedDictionary<string, EnvValue> Env,
-    ImmutableArray<string> SshFiles,
+    ImmutableArray<ManifestPath> SshFiles,
     ImmutableArray<string> Allowlist,
     ResourceSpec Resources,
     string? Image,
@@ -39,7 +39,7 @@ public sealed record AgentSpec(
     ImmutableArray<SkillSpec> Skills,
     ImmutableSortedDictionary<string, EnvValue> Env,
     string? Prompt,
-    string? Workspace,
+    ManifestPath? Workspace,
     string PermissionMode = AgentSpec.DefaultPermissionMode)
 {
     /// <summary>The bottle is the boundary, so inside it Claude runs with full permissions unless told otherwise.</summary>
@@ -49,8 +49,11 @@ public sealed record AgentSpec(
     public static readonly IReadOnlyList<string> PermissionModes = ["default", "acceptEdits", "plan", "bypassPermissions"];
 }
 
-/// <summary>A skill directory (holding <c>SKILL.md</c>); <see cref="Name"/> is its folder name.</summary>
-public sealed record SkillSpec(string Name, string Directory);
+/// <summary>A skill directory (holding <c>SKILL.md</c>); <see cref="Name"/> is its folder name, <see cref="Directory"/> its real path.</summary>
+public sealed record SkillSpec(string Name, ManifestPath Origin)
+{
+    public string Directory => Origin.RealPath;
+}
 
 /// <summary>
 /// An environment value as written in the manifest: a literal, or a <c>${NAME}</c> reference to the launching

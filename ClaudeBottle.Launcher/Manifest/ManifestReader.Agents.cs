@@ -50,12 +50,7 @@ internal sealed partial class ManifestReader
                     break;
                 case "workspace":
                     if (ExpectPath(value, childPath) is { } written)
-                    {
-                        var full = HostPaths.Absolute(written, _directory);
-                        if (!Directory.Exists(full))
-                            Error(childPath, $"'{written}' is not a directory (looked for {full}); create it or fix the path");
-                        agent = agent with { Workspace = full };
-                    }
+                        agent = agent with { Workspace = HostPath(written, childPath, HostPathUse.Workspace) };
                     break;
             }
         }

@@ -36,25 +36,22 @@ internal sealed partial class ManifestReader
         return env.ToImmutable();
     }
 
-    private ImmutableArray<string> ReadSsh(JsonElement element, string path)
+    private ImmutableArray<ManifestPath> ReadSsh(JsonElement element, string path)
     {
-        var files = ImmutableArray.CreateBuilder<string>();
+        var files = ImmutableArray.CreateBuilder<ManifestPath>();
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (value, itemPath) in Items(element, path))
         {
-            if (ExpectPath(value, itemPath) is not { } written)
+            if (ExpectPath(value, itemPath) is not { } written || HostPath(written, itemPath, HostPathUse.SshFile) is not { } file)
                 continue;
-            var full = HostPaths.Absolute(written, _directory);
-            if (!File.Exists(full))
-            {
-                Error(itemPath, $"'{written}' is not a file (looked for {full}); ssh entries are host files mounted read-only into ~/.ssh");
+            // Named after what is written: that is the name the user chose, whatever the file's real name.
+            var name = Path.GetFileName(file.Full);
+            if (!CheckMountName(name, itemPath, "the file name"))
                 continue;
-            }
-            var name = Path.GetFileName(full);
             if (names.TryGetValue(name, out var other))
                 Error(itemPath, $"'{written}' and '{other}' would both be mounted as ~/.ssh/{name}; rename one");
             names[name] = written;
-            files.Add(full);
+            files.Add(file);
         }
         return files.ToImmutable();
     }
@@ -123,10 +120,9 @@ internal sealed partial class ManifestReader
                 continue;
             if (key == "context")
             {
-                // The real path: what the plan shows and what is read after approval, whatever links led to it.
-                var full = HostPaths.Real(HostPaths.Absolute(written, _directory));
-                if (UnixFiles.Lstat(full).Kind == FileKind.Directory) context = full;
-                else Error(childPath, $"'{written}' is not a directory (looked for {full}); the build context must exist");
+                // The real path, under the rules of every host path: what the plan shows and what is read after approval.
+                if (HostPath(written, childPath, HostPathUse.BuildContext) is { } checkedContext)
+                    context = checkedContext.RealPath;
             }
             else
             {
@@ -146,14 +142,15 @@ internal sealed partial class ManifestReader
             return null;
         }
         // As the docker CLI does: a Dockerfile that is a link is read where it leads, which must be inside the context.
-        var file = HostPaths.Real(Path.GetFullPath(dockerfile, context));
-        var kind = UnixFiles.Lstat(file).Kind;
+        var full = Path.GetFullPath(dockerfile, context);
+        var found = HostFile.Inspect(full, out var why);
+        var file = found?.RealPath ?? full;
         if (!HostPaths.IsWithin(file, context))
             Error(dockerfilePath, $"'{dockerfile}' lies outside the build context {context} (it is {file}); the engine only sees files inside it");
-        else if (kind == FileKind.Missing)
-            Error(dockerfilePath, $"'{dockerfile}' does not exist in the build context (looked for {file})");
-        else if (kind != FileKind.Regular)
-            Error(dockerfilePath, $"'{dockerfile}' is not a regular file ({file} is a {UnixFiles.Describe(kind)}); name the Dockerfile to build");
+        else if (found is null)
+            Error(dockerfilePath, $"'{dockerfile}' does not exist in the build context (looked for {full}: {why})");
+        else if (found.Kind != HostFileKind.RegularFile)
+            Error(dockerfilePath, $"'{dockerfile}' is not a regular file ({file} is {HostPathRules.Describe(found.Kind)}); name the Dockerfile to build");
         else
             return new BuildSpec(context, file);
         return null;

@@ -25,37 +25,30 @@ internal sealed partial class ManifestReader
                 continue;
             }
             var full = Path.GetFullPath(written, _directory);
-            var real = HostPaths.Real(full);
-            if (!HostPaths.IsWithin(real, _realDirectory) || real == _realDirectory)
+            if (HostPaths.IsWithin(_realDirectory, HostFile.Resolve(full, out _) ?? full))
             {
-                var via = HostPaths.IsWithin(full, _directory) ? " through a symbolic link" : "";
-                Error(itemPath, $"'{written}' leads outside the manifest's directory{via} (to {real}); a skill must be a directory inside {_directory}");
+                Error(itemPath, $"'{written}' leads outside the manifest's directory (to the directory itself or above it); a skill must be a directory inside {_directory}");
                 continue;
             }
-            if (!Directory.Exists(real))
-            {
-                Error(itemPath, $"'{written}' is not a directory (looked for {full}); a skill is a directory holding SKILL.md");
+            if (HostPath(written, itemPath, HostPathUse.Skill) is not { } skill)
                 continue;
-            }
+            var real = skill.RealPath;
             var skillFile = Path.Join(real, "SKILL.md");
-            if (!File.Exists(skillFile))
+            if (HostFile.Inspect(skillFile, out _) is not { Kind: HostFileKind.RegularFile })
             {
                 Error(itemPath, $"'{written}' has no SKILL.md; a skill is a directory holding SKILL.md");
                 continue;
             }
-            if (!HostPaths.IsWithin(HostPaths.Real(skillFile), _realDirectory))
-            {
-                Error(itemPath, $"'{written}/SKILL.md' is a symbolic link leading outside the manifest's directory");
-                continue;
-            }
             var name = Path.GetFileName(real);
+            if (!CheckMountName(name, itemPath, "the skill's directory name"))
+                continue;
             if (names.TryGetValue(name, out var other))
             {
                 Error(itemPath, $"'{written}' and '{other}' are both named '{name}' and would land in the same ~/.claude/skills/{name}; rename one");
                 continue;
             }
             names[name] = written;
-            skills.Add(new SkillSpec(name, real));
+            skills.Add(new SkillSpec(name, skill));
         }
         return skills.ToImmutable();
     }

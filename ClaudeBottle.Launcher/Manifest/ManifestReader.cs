@@ -29,7 +29,7 @@ internal sealed partial class ManifestReader
     {
         _file = file;
         _directory = directory;
-        _realDirectory = HostPaths.Real(directory);
+        _realDirectory = HostFile.Resolve(directory, out _) ?? HostPaths.Real(directory);
     }
 
     public static (BottleManifest? Manifest, IReadOnlyList<ManifestError> Errors) Read(

@@ -7,7 +7,7 @@ namespace ClaudeBottle.Launcher.Manifest;
 /// File access that never follows a symbolic link and never blocks on a FIFO, for files an attacker may have laid
 /// out (a repository's build context): every step opens relative to a directory already open (<c>openat</c> with
 /// <c>O_NOFOLLOW</c>), so a path swapped for a link between a look and a read is refused, not followed. .NET has no
-/// such API, nor a way to tell a FIFO, socket or device from a regular file; these are Linux's own calls.
+/// such API; these are Linux's own calls (<see cref="HostFile"/> looks at paths, this at entries of open directories).
 /// </summary>
 internal static partial class UnixFiles
 {
@@ -21,9 +21,6 @@ internal static partial class UnixFiles
     private static readonly bool ArmFlags = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm or Architecture.Ppc64le;
     private static readonly int DirectoryFlag = ArmFlags ? 0x4000 : 0x10000;
     private static readonly int NoFollow = ArmFlags ? 0x8000 : 0x20000;
-
-    /// <summary>The entry at <paramref name="path"/> itself (a link is a link).</summary>
-    public static FileStat Lstat(string path) => Stat(AtFdCwd, path, AtSymlinkNoFollow);
 
     /// <summary>The entry <paramref name="name"/> of an open directory, itself.</summary>
     public static FileStat Lstat(SafeFileHandle directory, string name) => Use(directory, fd => Stat(fd, name, AtSymlinkNoFollow));
@@ -67,18 +64,6 @@ internal static partial class UnixFiles
     public static IReadOnlyList<string> Names(SafeFileHandle directory) => Use(directory, fd =>
         (IReadOnlyList<string>)[.. Directory.EnumerateFileSystemEntries($"/proc/self/fd/{fd}").Select(Path.GetFileName).OfType<string>()]);
 
-    /// <summary>A kind as a person names it.</summary>
-    public static string Describe(FileKind kind) => kind switch
-    {
-        FileKind.Fifo => "FIFO (named pipe)",
-        FileKind.Socket => "socket",
-        FileKind.CharacterDevice => "character device",
-        FileKind.BlockDevice => "block device",
-        FileKind.Directory => "directory",
-        FileKind.SymbolicLink => "symbolic link",
-        _ => "special file",
-    };
-
     private static T Use<T>(SafeFileHandle handle, Func<int, T> call)
     {
         var added = false;
@@ -109,14 +94,14 @@ internal static partial class UnixFiles
         }
         var kind = (buffer.Mode & 0xF000) switch
         {
-            0x8000 => FileKind.Regular,
-            0x4000 => FileKind.Directory,
-            0xA000 => FileKind.SymbolicLink,
-            0x1000 => FileKind.Fifo,
-            0xC000 => FileKind.Socket,
-            0x2000 => FileKind.CharacterDevice,
-            0x6000 => FileKind.BlockDevice,
-            _ => FileKind.CharacterDevice, // Anything else is no regular file either.
+            0x8000 => HostFileKind.RegularFile,
+            0x4000 => HostFileKind.Directory,
+            0xA000 => HostFileKind.SymbolicLink,
+            0x1000 => HostFileKind.NamedPipe,
+            0xC000 => HostFileKind.Socket,
+            0x2000 => HostFileKind.CharacterDevice,
+            0x6000 => HostFileKind.BlockDevice,
+            _ => HostFileKind.Other,
         };
         return new FileStat(kind, (long)buffer.Size, (buffer.Mode & 0x40) != 0, ((ulong)buffer.DevMajor << 32) | buffer.DevMinor, buffer.Inode);
     }

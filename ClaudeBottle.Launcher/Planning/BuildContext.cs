@@ -79,28 +79,28 @@ public static class BuildContext
             {
                 var path = prefix + name;
                 var stat = UnixFiles.Lstat(parent, name);
-                if (stat.Kind == FileKind.Missing)
+                if (stat.Kind is null)
                     continue; // Removed while being walked.
                 if (_ignore.Excludes(path))
                 {
                     // Docker walks an excluded directory only when an exception may bring back something under it.
-                    if (stat.Kind == FileKind.Directory && _ignore.MayKeepUnder(path))
+                    if (stat.Kind == HostFileKind.Directory && _ignore.MayKeepUnder(path))
                         VisitDirectory(parent, name, path, depth);
                     continue;
                 }
                 switch (stat.Kind)
                 {
-                    case FileKind.Directory:
+                    case HostFileKind.Directory:
                         Add(ContextFile.Directory(path), $"d {path}", HeaderBytes);
                         _directories++;
                         VisitDirectory(parent, name, path, depth);
                         break;
-                    case FileKind.SymbolicLink:
+                    case HostFileKind.SymbolicLink:
                         var target = Io(path, () => UnixFiles.ReadLink(parent, name, path));
                         Add(ContextFile.Link(path, target), $"l {path} {target}", HeaderBytes + Encoding.UTF8.GetByteCount(target));
                         _links++;
                         break;
-                    case FileKind.Regular:
+                    case HostFileKind.RegularFile:
                         Charge(HeaderBytes + stat.Size);
                         var content = read ? ReadFile(parent, name, path, stat) : [];
                         Add(new ContextFile(path, content, stat.Executable), $"f {path} {stat.Size} {(stat.Executable ? "x" : "-")}", 0);
@@ -108,7 +108,7 @@ public static class BuildContext
                         _bytes += stat.Size;
                         break;
                     default:
-                        throw Refused(path, $"is a {UnixFiles.Describe(stat.Kind)}; a build context may hold only files, directories and symbolic links. " +
+                        throw Refused(path, $"is {HostPathRules.Describe(stat.Kind.Value)}; a build context may hold only files, directories and symbolic links. " +
                                             "Remove it, or leave it out with a line in .dockerignore");
                 }
             }
@@ -142,7 +142,7 @@ public static class BuildContext
             using var handle = Io(path, () => UnixFiles.OpenFile(parent, name, path));
             var now = UnixFiles.Fstat(handle);
             // What was opened must be what was looked at: a file swapped for a link, FIFO or device is refused.
-            if (now.Kind != FileKind.Regular || !now.SameFile(seen))
+            if (now.Kind != HostFileKind.RegularFile || !now.SameFile(seen))
                 throw Refused(path, "changed while the build context was read; start the bottle again");
             if (Math.Min(seen.Size, now.Size) > Array.MaxLength)
                 throw Refused(path, $"is larger than the {BuildContextSummary.Size(Array.MaxLength)} one file of a build context may be here");
@@ -159,10 +159,10 @@ public static class BuildContext
             foreach (var candidate in new[] { dockerfile + ".dockerignore", ".dockerignore" })
             {
                 var kind = Stat(root, candidate).Kind;
-                if (kind == FileKind.Regular)
+                if (kind == HostFileKind.RegularFile)
                     return candidate;
-                if (kind != FileKind.Missing)
-                    throw Refused(candidate, $"is a {UnixFiles.Describe(kind)}, not a regular file; make it a plain file of patterns");
+                if (kind is not null)
+                    throw Refused(candidate, $"is {HostPathRules.Describe(kind.Value)}, not a regular file; make it a plain file of patterns");
             }
             return null;
         }

@@ -136,7 +136,7 @@ public static class ComposePublisher
         CapDrop = spec.DropAllCapabilities ? ["ALL"] : null,
         SecurityOpt = spec.NoNewPrivileges ? ["no-new-privileges:true"] : null,
         Environment = spec.Environment.Count == 0 ? null : new(spec.Environment.ToDictionary(e => e.Key, e => EnvValue(e, bottle)), StringComparer.Ordinal),
-        Volumes = spec.Binds.Count == 0 ? null : [.. spec.Binds.Select(b => $"{b.Source}:{b.Target}:{(b.ReadOnly ? "ro" : "rw")}")],
+        Volumes = spec.Binds.Count == 0 ? null : [.. spec.Binds.Select(b => VolumeText(b.Source, b.Target, b.ReadOnly, MountOf(b, bottle)))],
         Tmpfs = spec.Tmpfs.Count == 0 ? null : [.. spec.Tmpfs.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}:{t.Value}")],
         Dns = spec.Dns.Count == 0 ? null : [.. spec.Dns],
         Restart = spec.RestartUnlessStopped ? "unless-stopped" : null,
@@ -186,26 +186,49 @@ public static class ComposePublisher
             : Escape(variable.Value);
     }
 
-    /// <summary>Skills travel with the deployment; host files (ssh keys, the workspace) stay where they are.</summary>
+    /// <summary>
+    /// Skills travel with the deployment, file by file as <see cref="SkillFolder"/> lists them (a link leading out of
+    /// the skill stops the publish; nothing outside it is read); host files (ssh keys, the workspace) stay where they are.
+    /// </summary>
     private static string Volume(BindMount bind, ResolvedBottle bottle, SortedDictionary<string, byte[]> files, ISet<string> executables)
     {
-        var mount = bottle.Mounts.FirstOrDefault(m => m.Source == bind.Source && m.Target == bind.Target);
+        var mount = MountOf(bind, bottle);
         var source = bind.Source;
         if (mount?.Kind == MountKind.Skill)
         {
             var name = Path.GetFileName(mount.Target);
-            var directory = new DirectoryInfo(mount.Source);
-            foreach (var file in directory.EnumerateFiles("*", SearchOption.AllDirectories))
+            var written = mount.Origin?.Written ?? mount.Source;
+            var skillFiles = SkillFolder.Files(mount.Source, written, out var problem);
+            if (problem is not null)
+                throw new InvalidOperationException($"{Where(mount)}{problem}; nothing was published");
+            foreach (var (relative, file) in skillFiles)
             {
-                var path = $"skills/{bottle.Name}/{name}/{Path.GetRelativePath(directory.FullName, file.FullName).Replace('\\', '/')}";
-                files[path] = File.ReadAllBytes(file.FullName);
-                if (!OperatingSystem.IsWindows() && (file.UnixFileMode & UnixFileMode.UserExecute) != 0)
+                var path = $"skills/{bottle.Name}/{name}/{relative.Replace('\\', '/')}";
+                files[path] = File.ReadAllBytes(file);
+                if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & UnixFileMode.UserExecute) != 0)
                     executables.Add(path);
             }
             source = $"./skills/{bottle.Name}/{name}";
         }
-        return $"{Escape(source)}:{bind.Target}:{(bind.ReadOnly ? "ro" : "rw")}";
+        return VolumeText(source, bind.Target, bind.ReadOnly, mount);
     }
+
+    /// <summary>
+    /// A volume in compose's short form: '$' escaped so compose fills in nothing, and a ':' (which would split the
+    /// entry into other fields) refused.
+    /// </summary>
+    private static string VolumeText(string source, string target, bool readOnly, BottleMount? mount = null)
+    {
+        if (source.Contains(':') || target.Contains(':'))
+            throw new InvalidOperationException($"{Where(mount)}'{(source.Contains(':') ? source : target)}' holds a ':', which would split its compose " +
+                                                "volume entry into other fields; rename it, then publish again");
+        return $"{Escape(source)}:{Escape(target)}:{(readOnly ? "ro" : "rw")}";
+    }
+
+    private static BottleMount? MountOf(BindMount bind, ResolvedBottle bottle) =>
+        bottle.Mounts.FirstOrDefault(m => m.Source == bind.Source && m.Target == bind.Target);
+
+    private static string Where(BottleMount? mount) => mount?.Origin is { } origin ? $"{origin.File}: {origin.JsonPath}: " : "";
 
     private static string Escape(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
 

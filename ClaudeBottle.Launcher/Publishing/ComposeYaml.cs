@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.EventEmitters;
@@ -6,7 +7,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace ClaudeBottle.Launcher.Publishing;
 
 /// <summary>Serialises a <see cref="ComposeFile"/>: every string double-quoted, nulls left out, LF line ends.</summary>
-public static class ComposeYaml
+public static partial class ComposeYaml
 {
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
@@ -31,6 +32,8 @@ public static class ComposeYaml
         public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
         {
             var isKey = NextIsKey();
+            if (eventInfo.Source.Value is string text)
+                Interpolation.Check(text, isKey);
             if (!isKey && eventInfo.Source.Type == typeof(string) && eventInfo.Source.Value is string)
                 eventInfo.Style = ScalarStyle.DoubleQuoted;
             base.Emit(eventInfo, emitter);
@@ -71,5 +74,25 @@ public static class ComposeYaml
             _open.Push(!expectKey);
             return expectKey;
         }
+    }
+
+    /// <summary>
+    /// The last guard of what compose fills in from the deploying shell: a value may be a whole <c>${NAME}</c> (a
+    /// reference the publisher wrote on purpose) or hold '$' only doubled; a key may hold none. Anything else means a
+    /// name or path from the manifest reached the file unescaped, and nothing is written.
+    /// </summary>
+    private static partial class Interpolation
+    {
+        public static void Check(string text, bool isKey)
+        {
+            if (!text.Contains('$') || (!isKey && Reference().IsMatch(text)) || (!isKey && !text.Replace("$$", "", StringComparison.Ordinal).Contains('$')))
+                return;
+            throw new InvalidOperationException(
+                $"'{Manifest.NameRules.Printable(text)}' would reach the compose file with a '$' that compose fills in from the shell of whoever " +
+                "deploys it; nothing was published (this is a bug in claude-bottle's publisher: every value must be escaped)");
+        }
+
+        [GeneratedRegex(@"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")]
+        private static partial Regex Reference();
     }
 }

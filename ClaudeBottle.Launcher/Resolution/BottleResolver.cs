@@ -81,11 +81,11 @@ public static class BottleResolver
     {
         var mounts = ImmutableArray.CreateBuilder<BottleMount>();
         foreach (var skill in agent.Skills)
-            mounts.Add(new BottleMount(MountKind.Skill, skill.Directory, $"{AgentLayout.SkillsDirectory}/{skill.Name}", ReadOnly: true));
+            mounts.Add(new BottleMount(MountKind.Skill, skill.Directory, $"{AgentLayout.SkillsDirectory}/{skill.Name}", ReadOnly: true, skill.Origin));
         foreach (var file in bottle.SshFiles)
-            mounts.Add(new BottleMount(MountKind.Ssh, file, $"{AgentLayout.SshDirectory}/{Path.GetFileName(file)}", ReadOnly: true));
+            mounts.Add(new BottleMount(MountKind.Ssh, file.RealPath, $"{AgentLayout.SshDirectory}/{Path.GetFileName(file.Full)}", ReadOnly: true, file));
         if (agent.Workspace is { } workspace)
-            mounts.Add(new BottleMount(MountKind.Workspace, workspace, AgentLayout.Workspace, ReadOnly: false));
+            mounts.Add(new BottleMount(MountKind.Workspace, workspace.RealPath, AgentLayout.Workspace, ReadOnly: false, workspace));
         return mounts.ToImmutable();
     }
 }

@@ -35,6 +35,9 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
         try
         {
+            // Before anything is made: a bottle whose host paths changed since approval creates nothing.
+            step = "checking the manifest's host paths";
+            MountRecheck.Verify(plan.Bottle);
             step = "writing the pipelock configuration";
             WriteProxyConfig(plan, stateDirectory);
 
@@ -91,6 +94,10 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
             Begin("agent.start", "creating the agent");
             progress.Step(step);
+            // Again as late as can be: the agent's mounts are made from these paths now.
+            step = "checking the manifest's host paths again";
+            MountRecheck.Verify(plan.Bottle);
+            step = "creating the agent";
             instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
             step = "starting the agent";
             await engine.StartContainerAsync(instance.AgentId, ct);

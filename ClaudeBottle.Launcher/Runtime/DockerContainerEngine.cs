@@ -128,9 +128,14 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             ReadonlyRootfs = spec.ReadOnlyRootFilesystem,
             CapDrop = spec.DropAllCapabilities ? ["ALL"] : [],
             SecurityOpt = spec.NoNewPrivileges ? ["no-new-privileges:true"] : [],
-            Binds = spec.Binds.Select(b => $"{b.Source}:{b.Target}:{(b.ReadOnly ? "ro" : "rw")}").ToList(),
             Tmpfs = new Dictionary<string, string>(spec.Tmpfs),
-            Mounts = [.. spec.AnonymousVolumes.Select(target => new Mount { Type = "volume", Target = target })],
+            // Binds as mounts, not "source:target:mode" text: a ':' in a path cannot split it, and a source that is
+            // missing fails the create instead of being made, as an empty root-owned directory, by the engine.
+            Mounts =
+            [
+                .. spec.Binds.Select(b => new Mount { Type = "bind", Source = b.Source, Target = b.Target, ReadOnly = b.ReadOnly }),
+                .. spec.AnonymousVolumes.Select(target => new Mount { Type = "volume", Target = target }),
+            ],
             RestartPolicy = new RestartPolicy { Name = spec.RestartUnlessStopped ? RestartPolicyKind.UnlessStopped : RestartPolicyKind.No },
             NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
             Memory = spec.MemoryBytes ?? 0,

@@ -92,7 +92,7 @@ public sealed class CheckCommandTests
         var (exit, output, errors) = await Task.Run(() => Run(manifest, _ => null)).WaitAsync(TimeSpan.FromSeconds(20));
 
         exit.Should().Be(1);
-        errors.Should().Contain("claude-bottle.json: the build context").And.Contain("'pipe' is a FIFO (named pipe)");
+        errors.Should().Contain("claude-bottle.json: the build context").And.Contain("'pipe' is a named pipe (FIFO)");
         output.Should().NotContain("is valid");
     }
 }

@@ -97,4 +97,47 @@ public sealed class HostPathRulesTests
         Assert.Throws<ManifestException>(() => ManifestLoader.Load(path)).Errors.Single()
             .Message.Should().Contain("a manifest may be at most");
     }
+
+    [Fact]
+    public void A_link_inside_a_skill_leading_out_of_the_skill_is_refused()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("shared/notes.md", "shared");
+        dir.Write("skills/review/SKILL.md", SkillMd);
+        File.CreateSymbolicLink(Path.Join(dir.Path, "skills", "review", "notes.md"), Path.Join(dir.Path, "shared", "notes.md"));
+        var manifest = dir.Write("claude-bottle.json", """{ "agents": { "a": { "skills": ["skills/review"] } } }""");
+
+        var error = Assert.Throws<ManifestException>(() => ManifestLoader.Load(manifest)).Errors.Single();
+
+        error.Path.Should().Be("agents.a.skills[0]");
+        error.Message.Should().Contain("'skills/review/notes.md' is a symbolic link leading outside the skill's directory");
+    }
+
+    [Fact]
+    public void A_pipe_or_a_socket_inside_a_skill_is_refused()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("skills/piped/SKILL.md", SkillMd);
+        MountPathTests.MakeFifo(Path.Join(dir.Path, "skills", "piped", "hang"));
+        dir.Write("skills/socketed/SKILL.md", SkillMd);
+        using var socket = MountPathTests.MakeSocket(Path.Join(dir.Path, "skills", "socketed", "engine.sock"));
+        var manifest = dir.Write("claude-bottle.json", """{ "agents": { "a": { "skills": ["skills/piped", "skills/socketed"] } } }""");
+
+        var errors = Assert.Throws<ManifestException>(() => ManifestLoader.Load(manifest)).Errors;
+
+        errors.Should().HaveCount(2);
+        errors[0].Message.Should().Contain("'skills/piped/hang' is a named pipe (FIFO); a skill holds only files and directories");
+        errors[1].Message.Should().Contain("'skills/socketed/engine.sock' is a socket");
+    }
+
+    [Fact]
+    public void A_skill_whose_name_compose_would_fill_in_is_refused()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("skills/x${HOME}/SKILL.md", SkillMd);
+        var manifest = dir.Write("claude-bottle.json", """{ "agents": { "a": { "skills": ["skills/x${HOME}"] } } }""");
+
+        Assert.Throws<ManifestException>(() => ManifestLoader.Load(manifest)).Errors.Single()
+            .Message.Should().Contain("the skill's directory name 'x${HOME}' holds '$'");
+    }
 }

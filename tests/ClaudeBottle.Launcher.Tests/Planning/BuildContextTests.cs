@@ -121,7 +121,7 @@ public sealed class BuildContextTests
     }
 
     [Theory]
-    [InlineData("fifo", "FIFO (named pipe)")]
+    [InlineData("fifo", "named pipe (FIFO)")]
     [InlineData("socket", "socket")]
     public async Task A_special_file_is_refused_by_name_without_hanging(string kind, string described)
     {
@@ -182,13 +182,12 @@ public sealed class BuildContextTests
         using var outside = new TempDirectory();
         outside.Write("Dockerfile", Dockerfile);
         using var dir = new TempDirectory();
-        Directory.CreateSymbolicLink(Path.Join(dir.Path, "img"), outside.Path);
-        var manifest = ManifestLoader.Parse("""{ "bottles": { "default": { "build": { "context": "img" } } }, "agents": { "a": {} } }""",
+        var manifest = ManifestLoader.Parse($$"""{ "bottles": { "default": { "build": { "context": "{{outside.Path}}" } } }, "agents": { "a": {} } }""",
             Path.Join(dir.Path, "claude-bottle.json"), dir.Path);
 
         var plan = PlanFormatter.Format(BottleResolver.Resolve(manifest, _ => null).Single(), dir.Path);
 
-        plan.Should().Contain($"  context:    {outside.Path} (OUTSIDE the manifest's folder): 1 file, 0 directories, 0 symbolic links, {Dockerfile.Length} bytes");
+        plan.Should().Contain($"  context:    {outside.Path} {PlanFormatter.OutsideMark}: 1 file, 0 directories, 0 symbolic links, {Dockerfile.Length} bytes");
     }
 
     [Fact]
@@ -232,5 +231,21 @@ public sealed class BuildContextTests
         FluentActions.Invoking(() => ManifestLoader.Parse("""{ "bottles": { "default": { "build": { "context": "ctx" } } }, "agents": { "a": {} } }""",
                 Path.Join(dir.Path, "claude-bottle.json"), dir.Path))
             .Should().Throw<ManifestException>().WithMessage($"*bottles.default.build.dockerfile*{problem}*");
+    }
+    [Theory]
+    [InlineData("/", "is the root of the host's file system")]
+    [InlineData("~", "is your home directory itself")]
+    [InlineData("/etc", "is in the system folder /etc")]
+    [InlineData("~/.ssh", "where credentials live")]
+    [InlineData("./linked", "leads outside the manifest's directory through a symbolic link")]
+    public void A_context_in_a_refused_place_or_led_out_by_a_link_is_refused_when_loaded(string context, string problem)
+    {
+        using var dir = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        Directory.CreateSymbolicLink(Path.Join(dir.Path, "linked"), elsewhere.Path);
+
+        FluentActions.Invoking(() => ManifestLoader.Parse($$"""{ "bottles": { "default": { "build": { "context": "{{context}}" } } }, "agents": { "a": {} } }""",
+                Path.Join(dir.Path, "claude-bottle.json"), dir.Path))
+            .Should().Throw<ManifestException>().WithMessage($"*bottles.default.build.context: '{context}'*{problem}*");
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Publishing;
+using ClaudeBottle.Launcher.Resolution;
 using YamlDotNet.RepresentationModel;
 
 namespace ClaudeBottle.Launcher.Tests.Publishing;
@@ -108,5 +109,79 @@ public sealed class ComposePublisherTests
 
         Map(compose, "services", "a-agent", "environment").Children["PRICE"].ToString().Should().Be("$$5");
         ((YamlSequenceNode)Map(compose, "services", "a-agent").Children["command"]).Children.Last().ToString().Should().Be("cost is $$HOME");
+    }
+
+    [Fact]
+    public void A_skill_that_gained_a_link_out_of_it_publishes_nothing_and_a_link_inside_is_copied_as_a_file()
+    {
+        using var dir = new TempDirectory();
+        using var home = new TempDirectory();
+        var secret = home.Write("id_ed25519", "THE USER'S KEY");
+        dir.Write("skills/review/SKILL.md", "---\nname: review\n---\n");
+        dir.Write("skills/review/docs/guide.md", "guide");
+        File.CreateSymbolicLink(Path.Join(dir.Path, "skills", "review", "guide.md"), "docs/guide.md");
+        var bottles = ComposePublisher.Resolve(ManifestLoader.Parse("""{ "agents": { "a": { "skills": ["skills/review"] } } }""", "m.json", dir.Path));
+
+        var files = ComposePublisher.Publish(bottles, new ComposeSettings());
+        Encoding.UTF8.GetString(files["skills/a/review/guide.md"]).Should().Be("guide");
+
+        File.CreateSymbolicLink(Path.Join(dir.Path, "skills", "review", "key"), secret);
+        var error = Assert.Throws<InvalidOperationException>(() => ComposePublisher.Publish(bottles, new ComposeSettings()));
+        error.Message.Should().Contain("m.json: agents.a.skills[0]: 'skills/review/key' is a symbolic link leading outside the skill's directory")
+            .And.Contain("nothing was published");
+    }
+
+    [Fact]
+    public void Every_mount_name_and_path_reaching_compose_is_escaped()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("skills/x/SKILL.md", "---\nname: x\n---\n");
+        var work = Directory.CreateDirectory(Path.Join(dir.Path, "work$HOME")).FullName;
+        var bottle = ComposePublisher.Resolve(ManifestLoader.Parse("""{ "agents": { "a": { "skills": ["skills/x"], "workspace": "work$HOME" } } }""", "m.json", dir.Path)).Single();
+        // A skill name that the loader would refuse, as another way into the bottle might bring it.
+        bottle = bottle with { Mounts = [.. bottle.Mounts.Select(m => m.Kind == MountKind.Skill ? m with { Target = m.Target + "${VAR}" } : m)] };
+
+        var volumes = ((YamlSequenceNode)Map(Compose(ComposePublisher.Publish([bottle], new ComposeSettings())), "services", "a-agent").Children["volumes"])
+            .Children.Select(v => v.ToString()).ToList();
+
+        volumes.Should().Contain("./skills/a/x$${VAR}:/home/claude/.claude/skills/x$${VAR}:ro");
+        volumes.Should().Contain($"{work.Replace("$", "$$")}:/workspace:rw");
+    }
+
+    [Fact]
+    public void A_path_with_a_colon_is_refused_rather_than_split_into_other_volume_fields()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(Path.Join(dir.Path, "w:", "etc"));
+        var bottles = ComposePublisher.Resolve(ManifestLoader.Parse("""{ "agents": { "a": { "workspace": "w:/etc" } } }""", "m.json", dir.Path));
+
+        Assert.Throws<InvalidOperationException>(() => ComposePublisher.Publish(bottles, new ComposeSettings()))
+            .Message.Should().Contain("m.json: agents.a.workspace: ").And.Contain("holds a ':'");
+    }
+
+    [Theory]
+    [InlineData("x${VAR}", false)]
+    [InlineData("$HOME", false)]
+    [InlineData("a$$$b", false)]
+    [InlineData("${VAR}", true)]
+    [InlineData("$${VAR} and $$5", true)]
+    public void The_compose_writer_refuses_any_value_compose_would_fill_in(string value, bool written)
+    {
+        var file = new ComposeFile();
+        file.Services["s"] = new ComposeService { Image = value };
+
+        var write = () => ComposeYaml.Write(file);
+
+        if (written) write.Should().NotThrow();
+        else write.Should().Throw<InvalidOperationException>().WithMessage("*compose fills in*");
+    }
+
+    [Fact]
+    public void The_compose_writer_refuses_a_key_with_a_dollar()
+    {
+        var file = new ComposeFile();
+        file.Services["s"] = new ComposeService { Labels = new(StringComparer.Ordinal) { ["a${B}"] = "x" } };
+
+        ((Action)(() => ComposeYaml.Write(file))).Should().Throw<InvalidOperationException>();
     }
 }

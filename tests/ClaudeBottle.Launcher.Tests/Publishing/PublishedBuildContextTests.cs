@@ -39,8 +39,7 @@ public sealed class PublishedBuildContextTests
         using var outside = new TempDirectory();
         outside.Write("Dockerfile", "FROM x\n");
         using var dir = new TempDirectory();
-        Directory.CreateSymbolicLink(Path.Join(dir.Path, "image"), outside.Path);
-        var manifest = ManifestLoader.Parse(Manifest, Path.Join(dir.Path, "claude-bottle.json"), dir.Path);
+        var manifest = ManifestLoader.Parse(Manifest.Replace("\"image\"", $"\"{outside.Path}\"", StringComparison.Ordinal), Path.Join(dir.Path, "claude-bottle.json"), dir.Path);
 
         FluentActions.Invoking(() => ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new ComposeSettings { ManifestDirectory = dir.Path }))
             .Should().Throw<BuildContextException>().WithMessage($"*{outside.Path}*lies outside the manifest's folder*move the context*");

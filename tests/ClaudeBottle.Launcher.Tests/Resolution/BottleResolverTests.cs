@@ -90,12 +90,13 @@ public sealed class BottleResolverTests
         var bottle = BottleResolver.Resolve(Load("valid", "issue-example.jsonc"), Env(("GITHUB_TOKEN", "x"))).Single();
         var dir = Path.GetDirectoryName(Tests.Manifest.Corpus.File("valid", "x"))!;
 
-        bottle.Mounts.Should().BeEquivalentTo(new[]
+        bottle.Mounts.Select(m => m with { Origin = null }).Should().BeEquivalentTo(new[]
         {
             new BottleMount(MountKind.Skill, Path.Join(dir, "skills", "code-review"), "/home/claude/.claude/skills/code-review", true),
             new BottleMount(MountKind.Ssh, Path.Join(dir, "keys", "id_test"), "/home/claude/.ssh/id_test", true),
             new BottleMount(MountKind.Workspace, Path.Join(dir, "repos", "app"), "/workspace", false),
         });
+        bottle.Mounts.Select(m => m.Origin!.JsonPath).Should().Equal("agents.reviewer.skills[0]", "bottles.default.ssh[0]", "agents.reviewer.workspace");
         bottle.Image.Should().Be(new ImageSource.Build(Path.Join(dir, "images", "python"), Path.Join(dir, "images", "python", "Dockerfile")));
         bottle.Limits.Should().Be(new ResourceLimits(2, 4L << 30, 512));
         bottle.Prompt.Should().StartWith("Review the code");

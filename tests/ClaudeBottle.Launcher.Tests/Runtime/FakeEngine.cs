@@ -54,9 +54,17 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<string>>([.. Networks.Values.Select(n => n.Subnet).OfType<string>()]);
 
+    /// <summary>The name of every container ever created, in order (removal does not take it off).</summary>
+    public ConcurrentQueue<string> Created { get; } = [];
+
+    /// <summary>Runs as a container is about to be created, before it is.</summary>
+    public Action<ContainerSpec>? BeforeCreate { get; init; }
+
     public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken ct)
     {
         Step();
+        BeforeCreate?.Invoke(spec);
+        Created.Enqueue(spec.Name);
         var id = $"ctr{Interlocked.Increment(ref _next)}";
         Containers[id] = spec;
         return Task.FromResult(id);
