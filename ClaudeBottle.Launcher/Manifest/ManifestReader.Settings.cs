@@ -111,6 +111,7 @@ internal sealed partial class ManifestReader
     {
         if (!ExpectKind(element, path, JsonValueKind.Object))
             return null;
+        ManifestPath? origin = null;
         string? context = null;
         var dockerfile = "Dockerfile";
         var dockerfilePath = JsonPaths.Child(path, "dockerfile");
@@ -121,8 +122,8 @@ internal sealed partial class ManifestReader
             if (key == "context")
             {
                 // The real path, under the rules of every host path: what the plan shows and what is read after approval.
-                if (HostPath(written, childPath, HostPathUse.BuildContext) is { } checkedContext)
-                    context = checkedContext.RealPath;
+                origin = HostPath(written, childPath, HostPathUse.BuildContext);
+                context = origin?.RealPath;
             }
             else
             {
@@ -152,7 +153,7 @@ internal sealed partial class ManifestReader
         else if (found.Kind != HostFileKind.RegularFile)
             Error(dockerfilePath, $"'{dockerfile}' is not a regular file ({file} is {HostPathRules.Describe(found.Kind)}); name the Dockerfile to build");
         else
-            return new BuildSpec(context, file);
+            return new BuildSpec(context, file, origin);
         return null;
     }
 }

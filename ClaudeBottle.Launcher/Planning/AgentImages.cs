@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Planning;
@@ -96,6 +97,9 @@ public static class AgentImages
     /// </summary>
     public static ImageRecipe Custom(ImageSource.Build source, string standardTag, long maxContextBytes = BuildContext.DefaultMaxBytes)
     {
+        // The context must still be the directory approved (same real path, device and inode), not one swapped in since.
+        if (source.Origin is { } origin && HostPathRules.Recheck(origin) is { } changed)
+            throw new BuildContextException(changed);
         var dockerfile = Path.GetRelativePath(source.Context, source.Dockerfile).Replace('\\', '/');
         var context = BuildContext.Read(source.Context, dockerfile, maxContextBytes);
         var files = context.Entries;

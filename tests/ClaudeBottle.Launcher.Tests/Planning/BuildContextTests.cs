@@ -248,4 +248,18 @@ public sealed class BuildContextTests
                 Path.Join(dir.Path, "claude-bottle.json"), dir.Path))
             .Should().Throw<ManifestException>().WithMessage($"*bottles.default.build.context: '{context}'*{problem}*");
     }
+    [Fact]
+    public void A_context_replaced_by_another_directory_since_it_was_loaded_is_not_read()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("ctx/Dockerfile", Dockerfile);
+        var manifest = ManifestLoader.Parse("""{ "bottles": { "default": { "build": { "context": "ctx" } } }, "agents": { "a": {} } }""",
+            Path.Join(dir.Path, "claude-bottle.json"), dir.Path);
+        var source = (ImageSource.Build)BottleResolver.Resolve(manifest, _ => null).Single().Image;
+        Directory.Move(Path.Join(dir.Path, "ctx"), Path.Join(dir.Path, "approved"));
+        dir.Write("ctx/Dockerfile", Dockerfile);
+
+        FluentActions.Invoking(() => AgentImages.Custom(source, "base:tag")).Should().Throw<BuildContextException>()
+            .WithMessage("*bottles.default.build.context*was replaced since the plan was approved*");
+    }
 }
