@@ -21,14 +21,16 @@ internal sealed class BottlePlanner(ClaudeBottleOptions options, BottleHostConte
         var agentImages = AgentImages.PlanFor(bottle.Bottle.Image, options.AgentImageSettings, options.PrebuiltAgentImage, options.MaxBuildContextBytes);
         // The telemetry sink has a small image of its own: a bottle whose agent has its own image needs no standard image.
         (string Tag, ImageRecipe? Build)? sinkImage = context.Telemetry is null ? null : AgentImages.SinkPlan(options.AgentImageSettings, options.Telemetry.SinkImage);
+        // The isolation probe runs from an image of the product's own, never the agent's.
+        var probeImage = AgentImages.ProbePlan(options.AgentImageSettings, options.ProbeImage);
         var stateDirectory = Path.Join(lease.Directory, bottle.Name);
         // A headless Claude is given the launch span (TRACEPARENT), so its run can be a child of its launch.
         var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
             $"claude-bottle-{lease.Id}-", options.Pipelock.Image, agentImages.Tag,
             BottleRunner.ConfigFile(stateDirectory), options.AgentImageSettings.ExtraCaCertificatesFile,
-            TelemetrySinkImage: sinkImage?.Tag, TraceParent: LaunchTracing.TraceParent(launch)));
+            TelemetrySinkImage: sinkImage?.Tag, TraceParent: LaunchTracing.TraceParent(launch), ProbeImage: probeImage.Tag));
         return new PlannedBottle(plan, stateDirectory, agentImages.Tag,
-            [.. agentImages.Builds, .. sinkImage?.Build is { } sinkBuild ? [sinkBuild] : Array.Empty<ImageRecipe>()])
+            [.. agentImages.Builds, .. new[] { sinkImage?.Build, probeImage.Build }.OfType<ImageRecipe>()])
         {
             ContextChange = ContextChange(bottle, agentImages.Own?.Context),
         };

@@ -45,6 +45,7 @@ public static class ClaudeBottleBuilderExtensions
                 PipelockImage = options.Pipelock.Image,
                 AgentImage = options.AgentImageSettings,
                 PrebuiltAgentImage = options.PrebuiltAgentImage,
+                ProbeImage = options.ProbeImage,
                 ManifestDirectory = manifest.Directory,
                 MaxContextBytes = options.MaxBuildContextBytes,
             })).ExcludeFromManifest();

@@ -25,6 +25,9 @@ public static class AgentImages
     private const string ResourcePrefix = "agent-image/";
     private const string SinkResourcePrefix = "sink-image/";
 
+    public const string ProbeRepository = "claude-bottle/probe";
+    private const string ProbeResourcePrefix = "probe-image/";
+
     /// <summary>
     /// Decides an agent's image, for run mode and publish alike: a ready image as it is; otherwise the standard image
     /// (built, unless <paramref name="prebuiltStandard"/> names one), extended by the bottle's own Dockerfile if it has one.
@@ -73,6 +76,26 @@ public static class AgentImages
         if (ready is { Length: > 0 })
             return (ready, null);
         var recipe = Sink(settings);
+        return (recipe.Tag, recipe);
+    }
+
+    /// <summary>
+    /// The isolation probe's image (<c>docker/probe</c>): the probe's script on the same base as the standard image. The
+    /// product builds it from a fixed recipe, so that what checks a bottle is never what the manifest chose.
+    /// </summary>
+    public static ImageRecipe Probe(AgentImageSettings settings)
+    {
+        var files = Resources(ProbeResourcePrefix).ToList();
+        var args = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["BASE_IMAGE"] = settings.BaseImage };
+        return new ImageRecipe(new ImageBuild($"{ProbeRepository}:{Hash(files, args)}", "Dockerfile", args, Labels()), files);
+    }
+
+    /// <summary>The probe's image: <paramref name="ready"/> (an operator's mirror) as it is, else the one <see cref="Probe"/> builds.</summary>
+    public static (string Tag, ImageRecipe? Build) ProbePlan(AgentImageSettings settings, string? ready)
+    {
+        if (ready is { Length: > 0 })
+            return (ready, null);
+        var recipe = Probe(settings);
         return (recipe.Tag, recipe);
     }
 

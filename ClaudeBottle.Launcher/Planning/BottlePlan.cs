@@ -14,7 +14,8 @@ public sealed record BottlePlan(
     ContainerSpec Proxy,
     string ProxyConfig,
     ContainerSpec Agent,
-    ContainerSpec? Telemetry = null)
+    ContainerSpec? Telemetry = null,
+    ContainerSpec? Probe = null)
 {
     /// <summary>
     /// Without its own IPv4 address the internal bridge offers the agent no address through which it reaches the
@@ -68,6 +69,8 @@ public sealed record BottlePlan(
             Environment = AgentEnvironment(bottle, settings),
             Labels = labels("agent"),
             Network = internalNetwork.Name,
+            // Never root, whatever the image says: a bottle's own image or build could otherwise run Claude as root.
+            User = AgentLayout.UserId,
             Dns = [AgentLayout.NoRouteResolver],
             Binds = binds,
             // Nothing outside the home directory, the workspace and /tmp is writable: the image cannot be altered.
@@ -81,7 +84,8 @@ public sealed record BottlePlan(
         var telemetry = settings.TelemetrySinkImage is { } sinkImage
             ? TelemetrySink.Spec($"{prefix}-telemetry", sinkImage, internalNetwork.Name, labels("telemetry"))
             : null;
-        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, PipelockConfigText.Write(bottle), agent, telemetry);
+        var probe = settings.ProbeImage is { } probeImage ? IsolationProbe.Spec(agent, probeImage, labels(IsolationProbe.Role)) : null;
+        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, PipelockConfigText.Write(bottle), agent, telemetry, probe);
     }
 
     /// <summary>

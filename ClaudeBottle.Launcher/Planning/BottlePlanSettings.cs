@@ -2,7 +2,9 @@ namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
 /// What a plan needs beyond the bottle: naming, images, and where the proxy's config file is. With a
-/// <see cref="TelemetrySinkImage"/> the bottle gets a telemetry sink and Claude exports to it.
+/// <see cref="TelemetrySinkImage"/> the bottle gets a telemetry sink and Claude exports to it. Without a
+/// <see cref="ProbeImage"/> it has no isolation probe, and run mode refuses to start it.
 /// </summary>
 public sealed record BottlePlanSettings(string Instance, string LeaseFile, string NamePrefix, string PipelockImage, string AgentImage,
-    string PipelockConfigFile, string? ExtraCaCertificatesFile = null, string? TelemetrySinkImage = null, string? TraceParent = null);
+    string PipelockConfigFile, string? ExtraCaCertificatesFile = null, string? TelemetrySinkImage = null, string? TraceParent = null,
+    string? ProbeImage = null);

@@ -29,6 +29,14 @@ public sealed class PipelockConfig
     public required string DefaultAgentIdentity { get; init; }
 
     public bool BindDefaultAgentIdentity { get; init; } = true;
+
+    /// <summary>
+    /// Where <c>/metrics</c> and <c>/stats</c> are served: on pipelock's own loopback, so not on the port the agent uses
+    /// (where they are served when this is unset) nor on any address the agent can reach. Nothing of the product reads them.
+    /// </summary>
+    public string MetricsListen { get; init; } = MetricsAddress;
+
+    public const string MetricsAddress = "127.0.0.1:9091";
 }
 
 public sealed class FetchProxySection

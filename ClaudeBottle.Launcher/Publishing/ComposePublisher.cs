@@ -13,6 +13,8 @@ public sealed record ComposeSettings
     public string PipelockImage { get; init; } = Planning.PipelockImage.Reference;
     public AgentImageSettings AgentImage { get; init; } = new();
     public string? PrebuiltAgentImage { get; init; }
+    /// <summary>A ready isolation-probe image; built from <c>docker/probe</c> when unset.</summary>
+    public string? ProbeImage { get; init; }
 
     /// <summary>The manifest's folder: a build context is published only from inside it. Null: no such check (tests).</summary>
     public string? ManifestDirectory { get; init; }
@@ -52,12 +54,14 @@ public static class ComposePublisher
             files["ca/extra-ca-certificates.crt"] = File.ReadAllBytes(ca);
         }
 
+        var (probeImage, probeBuild) = ComposeProbe.Image(settings, files);
         foreach (var bottle in bottles.OrderBy(b => b.Name, StringComparer.Ordinal))
         {
             var (agentImage, build) = AgentImage(bottle, settings, files, executables, links);
             var configFile = $"pipelock/{bottle.Name}.yaml";
             files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigText.Write(bottle));
-            var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{configFile}", caFile));
+            var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{configFile}", caFile,
+                ProbeImage: probeImage));
 
             compose.Networks[plan.InternalNetwork.Name] = Network(plan.InternalNetwork);
             compose.Networks[plan.EgressNetwork.Name] = Network(plan.EgressNetwork);
@@ -67,6 +71,9 @@ public static class ComposePublisher
             agent.DependsOn = new(StringComparer.Ordinal) { [plan.Proxy.Name] = new ComposeDependency { Condition = "service_healthy" } };
             agent.Volumes = [.. plan.Agent.AnonymousVolumes, .. plan.Agent.Binds.Select(b => Volume(b, bottle, files, executables))];
             compose.Services[plan.Agent.Name] = agent;
+            var probe = Service(plan.Probe!, plan, bottle);
+            ComposeProbe.Wire(probe, probeBuild, plan.Probe!.Name, plan.Proxy.Name, agent);
+            compose.Services[plan.Probe.Name] = probe;
             foreach (var secret in bottle.Environment.Where(e => e.IsSecret))
                 variables.Add(secret.SourceVariable!);
         }

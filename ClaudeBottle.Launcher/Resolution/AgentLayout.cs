@@ -4,6 +4,12 @@ namespace ClaudeBottle.Launcher.Resolution;
 public static class AgentLayout
 {
     public const string User = "claude";
+
+    /// <summary>
+    /// The uid:gid every agent runs as, whatever its image's USER says: the standard image's claude. Numeric, so that no
+    /// image's /etc/passwd can map it to root, and with the group given, so that no /etc/group adds supplementary ones.
+    /// </summary>
+    public const string UserId = "1000:1000";
     public const string Home = "/home/claude";
     public const string Workspace = "/workspace";
     public const string SkillsDirectory = Home + "/.claude/skills";

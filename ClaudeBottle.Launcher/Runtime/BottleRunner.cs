@@ -18,6 +18,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Where the bottle networks' subnets come from.</summary>
     public SubnetAllocator Subnets { get; init; } = SubnetAllocator.Parse(SubnetAllocator.DefaultPool);
 
+    /// <summary>The ports the isolation probe tries at every gateway.</summary>
+    public IReadOnlyList<int> ProbePorts { get; init; } = IsolationProbe.Ports;
 
     /// <summary>Writes the proxy config, then creates and starts everything in <paramref name="plan"/>.</summary>
     public async Task<BottleInstance> StartAsync(BottlePlan plan, string stateDirectory, IBottleProgress progress, CancellationToken ct)
@@ -35,6 +37,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
         try
         {
+            // No probe, no proof of isolation: such a bottle is not started.
+            var probeSpec = plan.Probe ?? throw new InvalidOperationException("the plan has no isolation probe, so the bottle's isolation cannot be checked");
             // Before anything is made: a bottle whose host paths changed since approval creates nothing.
             step = "checking the manifest's host paths";
             MountRecheck.Verify(plan.Bottle);
@@ -45,10 +49,10 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             await EnsureImageAsync(plan.Proxy.Image, progress, ct);
             step = $"making image {plan.Agent.Image} available";
             await EnsureImageAsync(plan.Agent.Image, progress, ct);
-            if (plan.Telemetry is { } sinkSpec && sinkSpec.Image != plan.Agent.Image)
+            foreach (var image in new[] { plan.Telemetry?.Image, probeSpec.Image }.OfType<string>().Where(i => i != plan.Agent.Image).Distinct())
             {
-                step = $"making image {sinkSpec.Image} available";
-                await EnsureImageAsync(sinkSpec.Image, progress, ct);
+                step = $"making image {image} available";
+                await EnsureImageAsync(image, progress, ct);
             }
 
             Begin("network.create", "creating the bottle's networks");
@@ -82,7 +86,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             });
             progress.Step("creating the pipelock proxy");
             var probe = StepAsync(name, "proxy.health", "checking the proxy and the bottle's isolation",
-                () => ProbeAsync(plan, instance, proxyAddress, proxy, progress, ct));
+                () => ProbeAsync(probeSpec, instance, proxyAddress, proxy, progress, ct));
             var sink = plan.Telemetry is { } sinkContainer ? StepAsync(name, "telemetry.start", "starting the telemetry sink", async () =>
             {
                 // Up before Claude, which exports to it from its first moments.
@@ -121,18 +125,21 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     }
 
     /// <summary>
-    /// Runs <see cref="IsolationProbe"/> on the agent's network, started alongside the proxy: it waits for the proxy to
-    /// answer at <paramref name="proxyAddress"/>, then by its name, and only then checks that neither network's host
-    /// address answers. Throws with the probe's findings otherwise; also when the proxy failed to start or did not stay up.
+    /// Runs <see cref="IsolationProbe"/> beside the proxy's start: the proxy answers at <paramref name="proxyAddress"/> and by
+    /// name, and no gateway of either network on any probed port. Throws with its findings, or when the proxy did not stay up.
     /// </summary>
-    private async Task ProbeAsync(BottlePlan plan, BottleInstance instance, string proxyAddress, Task proxyStarted, IBottleProgress progress,
+    private async Task ProbeAsync(ContainerSpec spec, BottleInstance instance, string proxyAddress, Task proxyStarted, IBottleProgress progress,
         CancellationToken ct)
     {
-        var forbidden = new List<string>();
+        var gateways = new List<string>();
         foreach (var network in new[] { instance.InternalNetworkId!, instance.EgressNetworkId! })
-            forbidden.Add(await engine.NetworkGatewayAsync(network, ct)
-                          ?? throw new InvalidOperationException("the engine reports no gateway for a bottle network, so its isolation cannot be checked"));
-        var probe = await engine.CreateContainerAsync(IsolationProbe.Spec(plan.Agent, forbidden, proxyAddress, AgentLayout.ProxyHost, AgentLayout.ProxyPort), ct);
+        {
+            // Read back from the engine, not taken from the plan: what was made is what is checked.
+            var reported = await engine.NetworkGatewaysAsync(network, ct);
+            gateways.AddRange(reported.Count > 0 ? reported
+                : throw new InvalidOperationException("the engine reports no gateway for a bottle network, so its isolation cannot be checked"));
+        }
+        var probe = await engine.CreateContainerAsync(spec with { Command = IsolationProbe.Arguments(proxyAddress, gateways, ProbePorts) }, ct);
         try
         {
             await engine.StartContainerAsync(probe, ct);
@@ -145,7 +152,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             var output = new List<string>();
             await foreach (var line in engine.FollowLogsAsync(probe, null, ct))
                 output.Add(line.Text);
-            if (code != 0)
+            if (code != 0 || !output.Contains("PROBE OK"))
                 throw new InvalidOperationException(
                     $"the isolation probe failed, so the agent was not started: {string.Join("; ", output.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal) || l.Contains("not found", StringComparison.Ordinal)).DefaultIfEmpty($"exit code {code}"))}");
             await EnsureRunningAsync(instance.ProxyId!, ct);
@@ -269,11 +276,17 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
         catch (DockerApiException e)
         {
-            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled ({Describe(e)})", e);
+            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled ({Describe(e)}){await ImpostorAsync(image, ct)}", e);
         }
         if (!await engine.ImageExistsAsync(image, ct))
-            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled");
+            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled{await ImpostorAsync(image, ct)}");
     }
+
+    /// <summary>Says so when the pinned pipelock is missing but a local image carries its tag: that one is not trusted.</summary>
+    private async Task<string> ImpostorAsync(string image, CancellationToken ct) =>
+        image == PipelockImage.Reference && PipelockImage.ImpostorHint(image, await engine.ImageExistsAsync(PipelockImage.TagReference, ct)) is { } hint
+            ? $"; {hint}"
+            : "";
 
     private async Task EnsureRunningAsync(string containerId, CancellationToken ct)
     {

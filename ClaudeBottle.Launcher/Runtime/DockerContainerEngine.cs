@@ -107,10 +107,10 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         [.. (await client.Networks.ListNetworksAsync(new NetworksListParameters(), ct))
             .SelectMany(n => n.IPAM?.Config ?? []).Select(c => c.Subnet).Where(s => !string.IsNullOrEmpty(s))];
 
-    public async Task<string?> NetworkGatewayAsync(string id, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> NetworkGatewaysAsync(string id, CancellationToken ct)
     {
         var network = await client.Networks.InspectNetworkAsync(id, ct);
-        return network.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g));
+        return [.. (network.IPAM?.Config ?? []).Select(c => c.Gateway).Where(g => !string.IsNullOrEmpty(g)).Distinct()];
     }
 
     public async Task<bool> NetworkHasIPv6Async(string id, CancellationToken ct)

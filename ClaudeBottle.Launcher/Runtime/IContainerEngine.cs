@@ -25,8 +25,8 @@ public interface IContainerEngine
     /// <summary>The subnets of every network on the engine, whoever made them.</summary>
     Task<IReadOnlyList<string>> ListSubnetsAsync(CancellationToken ct);
 
-    /// <summary>The network's gateway address (the host's side of a bridge), or null when it has none.</summary>
-    Task<string?> NetworkGatewayAsync(string id, CancellationToken ct);
+    /// <summary>Every gateway address of the network (the host's side of a bridge), one per address range; empty when it has none.</summary>
+    Task<IReadOnlyList<string>> NetworkGatewaysAsync(string id, CancellationToken ct);
 
     /// <summary>Whether the network has IPv6: the engine's own defaults may turn it on whatever the create asked.</summary>
     Task<bool> NetworkHasIPv6Async(string id, CancellationToken ct);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ClaudeBottle.Integration.Tests.Docker;
 using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Launcher.Planning;
 
@@ -75,7 +76,7 @@ internal static class AppHostBench
         [
             "--manifest", Path.Join(directory, "claude-bottle.json"), "--yes",
             $"--ClaudeBottle:Pipelock:Image={proxyImage}", $"--ClaudeBottle:AgentImage={agentImage}",
-            $"--ClaudeBottle:StateRoot={stateRoot}", "--ClaudeBottle:Telemetry:Enabled=false",
+            $"--ClaudeBottle:StateRoot={stateRoot}", "--ClaudeBottle:Telemetry:Enabled=false", $"--ClaudeBottle:ProbeImage={TestImages.ProbeTag}",
         ])
         {
             RedirectStandardOutput = true,

@@ -30,6 +30,8 @@ Console.WriteLine($"Machine: {machine}");
 Console.WriteLine("Preparing images (the pipelock stand-in and a trivial agent)...");
 var proxyImage = await TestImages.ProxyAsync();
 var agentImage = await TestImages.AgentAsync();
+// The isolation probe's image, as the product builds it from the offline base (the app host is given it ready).
+await TestImages.ProbeAsync();
 
 // The baseline's proxy reads the same configuration the app host writes for a bottle.
 var configDirectory = Directory.CreateTempSubdirectory("claude-bottle-bench-config-");

@@ -20,18 +20,62 @@ internal static class ProxyServer
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        // As pipelock does: /metrics and /stats on the main port, unless metrics_listen gives them a listener of their own.
+        var metrics = config.MetricsListen is { } metricsListen ? ServeAsync(Listen(metricsListen), MetricsOnlyAsync, stop.Token) : Task.CompletedTask;
+        await ServeAsync(listener, client => HandleAsync(client, config), stop.Token);
+        await metrics;
+        return 0;
+    }
+
+    private static TcpListener Listen(string address)
+    {
+        var (host, port) = SplitHostPort(address, 9091);
+        var listener = new TcpListener(host is "0.0.0.0" or "" ? IPAddress.Any : IPAddress.Parse(host), port);
+        listener.Start(64);
+        return listener;
+    }
+
+    private static async Task ServeAsync(TcpListener listener, Func<TcpClient, Task> handle, CancellationToken stop)
+    {
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                var client = await listener.AcceptTcpClientAsync(stop.Token);
-                _ = Task.Run(() => HandleAsync(client, config));
+                var client = await listener.AcceptTcpClientAsync(stop);
+                _ = Task.Run(() => handle(client));
             }
         }
         catch (OperationCanceledException)
         {
         }
-        return 0;
+    }
+
+    /// <summary>pipelock's /metrics (Prometheus text) and /stats (JSON), with the figures a real one would give away.</summary>
+    private static async Task<bool> ServeMetricsAsync(NetworkStream stream, string target)
+    {
+        if (target == "/metrics")
+            await RespondAsync(stream, 200, $"pipelock_requests_total{{result=\"blocked\"}} {Interlocked.Read(ref _blocked)}\npipelock_info{{version=\"standin\"}} 1", "text/plain; version=0.0.4");
+        else if (target == "/stats")
+            await RespondAsync(stream, 200, $$"""{"requests":{"blocked":{{Interlocked.Read(ref _blocked)}}},"standin":true}""", "application/json");
+        else
+            return false;
+        return true;
+    }
+
+    private static long _blocked;
+
+    private static async Task MetricsOnlyAsync(TcpClient client)
+    {
+        using var _ = client;
+        try
+        {
+            var (head, _) = await ReadHeadAsync(client.GetStream());
+            if (head?.Split("\r\n")[0].Split(' ') is [_, var target, _] && !await ServeMetricsAsync(client.GetStream(), target))
+                await RespondAsync(client.GetStream(), 404, "404 page not found");
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+        }
     }
 
     private static async Task HandleAsync(TcpClient client, StandInConfig config)
@@ -56,6 +100,12 @@ internal static class ProxyServer
             if (target == "/health")
             {
                 await RespondAsync(downstream, 200, """{"status":"healthy","standin":true}""", "application/json");
+                return;
+            }
+            if (target is "/metrics" or "/stats")
+            {
+                if (config.MetricsListen is not null || !await ServeMetricsAsync(downstream, target))
+                    await RespondAsync(downstream, 404, "404 page not found");
                 return;
             }
             if (!config.ForwardProxy)
@@ -94,6 +144,7 @@ internal static class ProxyServer
             }
             if (!config.Allows(host))
             {
+                Interlocked.Increment(ref _blocked);
                 fields["scanner"] = "allowlist";
                 fields["reason"] = $"domain not in allowlist: {host}";
                 Log.Event("warn", "blocked", fields);
@@ -159,7 +210,7 @@ internal static class ProxyServer
 
     private static async Task RespondAsync(NetworkStream stream, int status, string body, string type = "text/plain")
     {
-        var reason = status switch { 200 => "OK", 400 => "Bad Request", 403 => "Forbidden", 405 => "Method Not Allowed", _ => "Bad Gateway" };
+        var reason = status switch { 200 => "OK", 400 => "Bad Request", 403 => "Forbidden", 404 => "Not Found", 405 => "Method Not Allowed", _ => "Bad Gateway" };
         var bytes = Encoding.UTF8.GetBytes(body + "\n");
         var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: {type}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));

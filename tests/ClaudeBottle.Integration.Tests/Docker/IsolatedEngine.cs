@@ -44,6 +44,28 @@ public sealed class IsolatedEngine : IAsyncDisposable
         return engine;
     }
 
+    /// <summary>
+    /// Starts <paramref name="script"/> (bash) in the engine's network namespace: the engine's host, as its containers
+    /// see it, with its own firewall. Gone with the namespace when the engine is disposed; the caller may kill it sooner.
+    /// </summary>
+    public Process StartOnHost(string script) =>
+        Process.Start(new ProcessStartInfo("nsenter", ["--target", File.ReadAllText(Path.Join(Directory, "holder.pid")).Trim(), "--net", "bash", "-c", script])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+
+    /// <summary>Runs <paramref name="script"/> on the engine's host (see <see cref="StartOnHost"/>) and fails if it does.</summary>
+    public async Task RunOnHostAsync(string script)
+    {
+        using var process = StartOnHost(script);
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"on the isolated engine's host, {script} failed: {await stderr}");
+    }
+
     /// <summary>Stops dockerd and starts it again, as a crash and restart or an upgrade would.</summary>
     public Task RestartAsync() => ScriptAsync("restart");
 

@@ -88,6 +88,15 @@ public static class TestImages
     public static Task<string> SinkAsync() =>
         OnceAsync("telemetry-sink", () => EnsureAsync(AgentImages.Sink(new AgentImageSettings { BaseImage = TestEngine.BaseImage })));
 
+    /// <summary>How the product builds the isolation probe's image from the offline base.</summary>
+    private static ImageRecipe ProbeRecipe => AgentImages.Probe(new AgentImageSettings { BaseImage = TestEngine.BaseImage });
+
+    /// <summary>The isolation probe's image, as the product builds it, built here once per test run (see <see cref="SinkAsync"/>).</summary>
+    public static Task<string> ProbeAsync() => OnceAsync("probe", () => EnsureAsync(ProbeRecipe));
+
+    /// <summary>The probe image's tag, for plans made without awaiting (build it first with <see cref="ProbeAsync"/>).</summary>
+    public static string ProbeTag => ProbeRecipe.Tag;
+
     /// <summary>
     /// The standard image with a stand-in for Claude that exports <paramref name="otlpLogs"/> and
     /// <paramref name="otlpMetrics"/> (OTLP/HTTP bodies) to the endpoint it is given, as Claude Code's exporter does,
@@ -129,6 +138,10 @@ public static class TestImages
         USER claude
         WORKDIR /home/claude
         """, files: [Script("claude", script)]));
+
+    /// <summary>An image of a test's own from <paramref name="dockerfile"/> (no other files), built once per test run.</summary>
+    public static Task<string> DerivedAsync(string repository, string dockerfile) =>
+        OnceAsync($"{repository}\n{dockerfile}", () => BuildAsync(repository, dockerfile, files: []));
 
     /// <summary>Builds each image once per test run, whichever test asks first.</summary>
     private static async Task<string> OnceAsync(string key, Func<Task<string>> build)

@@ -22,7 +22,7 @@ public sealed class IsolatedEngineTests
     {
         await using var isolated = await IsolatedEngine.StartAsync();
         var (bottle, proxyImage, agentImage) = await Bottles.ResolveAsync("dns");
-        await isolated.LoadAsync(proxyImage, agentImage);
+        await isolated.LoadAsync(proxyImage, agentImage, TestImages.ProbeTag);
         using var client = isolated.CreateClient();
         using var engine = isolated.CreateEngine();
         var nonce = Guid.NewGuid().ToString("N")[..10];
@@ -71,7 +71,7 @@ public sealed class IsolatedEngineTests
         await using var isolated = await IsolatedEngine.StartAsync();
         var proxyImage = await TestImages.ProxyAsync();
         var agentImage = await TestImages.AgentAsync();
-        await isolated.LoadAsync(proxyImage, agentImage);
+        await isolated.LoadAsync(proxyImage, agentImage, await TestImages.ProbeAsync());
         using var engine = isolated.CreateEngine();
         var manifest = AppHostRun.WriteManifest("""{ "agents": { "survivor": {} } }""");
         var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
@@ -105,6 +105,40 @@ public sealed class IsolatedEngineTests
             await kill.WaitForExitAsync();
         using var exit = new CancellationTokenSource(AppHostRun.Timeout);
         await host.Process.WaitForExitAsync(exit.Token);
+    }
+
+    [SkippableFact]
+    public async Task On_a_host_whose_firewall_drops_every_port_but_one_the_probe_finds_the_one()
+    {
+        await using var isolated = await IsolatedEngine.StartAsync();
+        var (bottle, proxyImage, agentImage) = await Bottles.ResolveAsync("firewalled");
+        await isolated.LoadAsync(proxyImage, agentImage, TestImages.ProbeTag);
+        using var engine = isolated.CreateEngine();
+        // The engine's host drops every TCP connection from a bridge, so a closed port is silent instead of refusing,
+        // except on the engine's TCP API port, where a server of the test's answers.
+        await isolated.RunOnHostAsync("iptables -I INPUT -i br-+ -p tcp -j DROP && iptables -I INPUT -i br-+ -p tcp --dport 2375 -j ACCEPT");
+        using var server = isolated.StartOnHost(
+            "exec perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalPort=>2375,Listen=>16,ReuseAddr=>1) or die $!; while($c=$s->accept){print $c qq(engine-api\n); close $c}'");
+        var root = Directory.CreateTempSubdirectory("claude-bottle-runs-").FullName;
+        using var lease = InstanceLease.Acquire(root);
+        // A way out on that port only: the agent's network is an ordinary bridge, whose gateway is the host.
+        var plan = Bottles.Plan(bottle, lease, proxyImage, agentImage) is var p
+            ? p with { InternalNetwork = p.InternalNetwork with { Internal = false, DriverOptions = new Dictionary<string, string>() } }
+            : null!;
+        var progress = new RecordingProgress();
+        try
+        {
+            var error = await Assert.ThrowsAsync<BottleStartException>(() =>
+                new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
+
+            error.Reason.Should().Contain(":2375 answered: the bottle reaches it directly")
+                .And.NotContain(":9 answered", "the control: the discard port is silent behind the firewall, so it alone would pass");
+            progress.Events.Should().NotContain("agent-started");
+        }
+        finally
+        {
+            server.Kill();
+        }
     }
 
     private static async Task<(long ExitCode, string Output)> RunAsync(global::Docker.DotNet.DockerClient client, string image, string network, string script)

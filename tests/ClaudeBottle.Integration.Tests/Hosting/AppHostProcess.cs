@@ -64,6 +64,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public static async Task<Command> CommandAsync(string manifestDirectory, string stateRoot, params string[] args)
     {
+        // Built once here, so that concurrent app hosts find them rather than each building them.
+        await TestImages.ProbeAsync();
         if (args.Contains("--ClaudeBottle:Telemetry:Enabled=true"))
             await TestImages.SinkAsync();
         string[] appHostArgs =

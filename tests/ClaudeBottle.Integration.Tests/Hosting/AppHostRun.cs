@@ -51,6 +51,8 @@ internal sealed class AppHostRun : IAsyncDisposable
     private static async Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot, bool approve, string[] args)
     {
         stateRoot ??= System.IO.Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
+        // Built once here, so that concurrent app hosts find them rather than each building them.
+        await TestImages.ProbeAsync();
         if (args.Contains("--ClaudeBottle:Telemetry:Enabled=true"))
             await TestImages.SinkAsync();
         string[] all =

@@ -47,7 +47,8 @@ public sealed class ComposePublishTests
         // Valid and working in a real compose implementation.
         // What the user does with .env.example: fill it in as .env.
         File.WriteAllText(Path.Join(first, ".env"), files[".env.example"].Replace("PUBLISH_TEST_TOKEN=\n", $"PUBLISH_TEST_TOKEN={secret}\n"));
-        File.WriteAllText(Path.Join(first, "override.yaml"), $"services:\n  probe-proxy:\n    image: \"{proxyImage}\"\n");
+        File.WriteAllText(Path.Join(first, "override.yaml"),
+            $"services:\n  probe-proxy:\n    image: \"{proxyImage}\"\n  probe-agent-probe:\n    image: \"{await TestImages.ProbeAsync()}\"\n");
         await ComposeAsync(first, "config", "-q");
         var project = "cbt" + Guid.NewGuid().ToString("N")[..10];
         var scope = new TestScope();
@@ -56,6 +57,10 @@ public sealed class ComposePublishTests
             await ComposeAsync(first, "-p", project, "-f", "docker-compose.yaml", "-f", "override.yaml", "up", "-d");
             var agent = $"{project}_probe-agent_1";
             var egress = $"{project}_probe-egress";
+            // The isolation probe ran, as run mode's does, and passed before the agent was created.
+            var probe = await scope.Client.Containers.InspectContainerAsync($"{project}_probe-agent-probe_1");
+            probe.State!.ExitCode.Should().Be(0);
+            (await scope.LogsAsync(probe.ID)).Should().Contain("PROBE OK");
 
             var (_, _, upstreamIp) = await scope.StartUpstreamAsync(egress, "allowed.upstream.test", "blocked.upstream.test");
 
@@ -74,6 +79,55 @@ public sealed class ComposePublishTests
 
         using var engine = new DockerContainerEngine();
         (await engine.ListByLabelAsync($"com.docker.compose.project={project}", CancellationToken.None)).Should().BeEmpty("down leaves nothing");
+    }
+
+    [SkippableFact]
+    public async Task A_deployment_whose_agent_network_has_a_way_out_never_creates_its_agent()
+    {
+        await TestEngine.RequireAsync();
+        await RequireComposeAsync();
+        var manifest = AppHostRun.WriteManifest($$"""
+            { "bottles": { "default": { "image": "{{await TestImages.AgentAsync()}}" } }, "agents": { "leaky": {} } }
+            """);
+        var output = Path.Join(manifest, "out");
+        await PublishAsync(manifest, output, "unused");
+        File.WriteAllText(Path.Join(output, ".env"), "COMPOSE_PROJECT_NAME=claude-bottle\nCLAUDE_BOTTLE_OAUTH_TOKEN=\n");
+        // A deployment edited after publishing: its internal network is an ordinary bridge, the host at its gateway.
+        File.WriteAllText(Path.Join(output, "override.yaml"), $$"""
+            services:
+              leaky-proxy:
+                image: "{{await TestImages.ProxyAsync()}}"
+              leaky-agent-probe:
+                image: "{{await TestImages.ProbeAsync()}}"
+            networks:
+              leaky-internal:
+                internal: false
+                driver_opts:
+                  com.docker.network.bridge.inhibit_ipv4: "false"
+            """);
+        var project = "cbt" + Guid.NewGuid().ToString("N")[..10];
+        string[] files = ["-p", project, "-f", "docker-compose.yaml", "-f", "override.yaml"];
+        try
+        {
+            var (code, printed) = await TryComposeAsync(output, [.. files, "up", "-d"]);
+
+            code.Should().NotBe(0, "up fails when the probe does: {0}", printed);
+            using var client = TestEngine.CreateClient();
+            var probe = await client.Containers.InspectContainerAsync($"{project}_leaky-agent-probe_1");
+            probe.State!.ExitCode.Should().NotBe(0);
+            using (var logs = await client.Containers.GetContainerLogsAsync(probe.ID, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }))
+                (await logs.ReadOutputToEndAsync(CancellationToken.None)).stdout.Should().Contain("answered: the bottle reaches it directly");
+            var containers = await client.Containers.ListContainersAsync(new ContainersListParameters
+            {
+                All = true,
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"com.docker.compose.project={project}"] = true } },
+            });
+            containers.Should().NotContain(c => c.Names.Any(n => n.Contains("leaky-agent_", StringComparison.Ordinal)), "the agent is never created");
+        }
+        finally
+        {
+            await ComposeAsync(output, [.. files, "down", "--remove-orphans"]);
+        }
     }
 
     [SkippableFact]
@@ -112,12 +166,18 @@ public sealed class ComposePublishTests
 
     private static async Task ComposeAsync(string directory, params string[] args)
     {
+        var (code, printed) = await TryComposeAsync(directory, args);
+        code.Should().Be(0, "docker-compose {0} printed:\n{1}", string.Join(' ', args), printed);
+    }
+
+    private static async Task<(int Code, string Printed)> TryComposeAsync(string directory, params string[] args)
+    {
         var start = new ProcessStartInfo("docker-compose", args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        process.ExitCode.Should().Be(0, "docker-compose {0} printed:\n{1}{2}", string.Join(' ', args), await stdout, await stderr);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static Dictionary<string, string> Tree(string directory) =>

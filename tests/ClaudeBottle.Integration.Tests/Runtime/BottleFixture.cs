@@ -23,6 +23,7 @@ internal static class Bottles
     {
         var proxyImage = await TestImages.ProxyAsync();
         var agentImage = await TestImages.AgentAsync();
+        await TestImages.ProbeAsync();
         var hosts = string.Join(", ", allowlist.Select(h => $"\"{h}\""));
         var manifest = ManifestLoader.Parse($$"""
             { "bottles": { "default": { "image": "{{agentImage}}", "egress": { "allowlist": [{{hosts}}] } } },
@@ -33,7 +34,7 @@ internal static class Bottles
 
     public static BottlePlan Plan(ResolvedBottle bottle, InstanceLease lease, string proxyImage, string agentImage) =>
         BottlePlan.Create(bottle, new BottlePlanSettings(lease.Id, lease.LockFile, $"claude-bottle-{lease.Id}-", proxyImage, agentImage,
-            BottleRunner.ConfigFile(StateDirectory(lease, bottle))));
+            BottleRunner.ConfigFile(StateDirectory(lease, bottle)), ProbeImage: TestImages.ProbeTag));
 
     public static string StateDirectory(InstanceLease lease, ResolvedBottle bottle) => Path.Join(lease.Directory, bottle.Name);
 }

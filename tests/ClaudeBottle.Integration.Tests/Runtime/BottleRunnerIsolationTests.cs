@@ -27,13 +27,14 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
         var root = Directory.CreateTempSubdirectory("claude-bottle-runs-").FullName;
         using var lease = InstanceLease.Acquire(root);
         using var engine = new DockerContainerEngine();
-        var runner = new BottleRunner(engine, NullLogger.Instance);
         var progress = new RecordingProgress();
         var plan = Bottles.Plan(bottle, lease, proxyImage, agentImage);
 
         await using var scope = new TestScope();
         await using var hostServer = new Probes.HostServer();
         var hostPort = hostServer.Port;
+        // The isolation probe tries the host server's port too: it must find it silent, as the agent does below.
+        var runner = new BottleRunner(engine, NullLogger.Instance) { ProbePorts = [.. IsolationProbe.Ports, hostPort] };
 
         Mark("images ready");
         var instance = await runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None);

@@ -23,8 +23,8 @@ public sealed class BottleRunnerLifecycleTests
         var error = await Assert.ThrowsAsync<BottleStartException>(() =>
             runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
 
-        // The probe runs with the agent's own settings, so it is the first container the engine refuses.
-        error.Step.Should().Be("checking the proxy and the bottle's isolation");
+        // The probe does not carry the agent's limits: the agent is the container the engine refuses, after the probe passed.
+        error.Step.Should().Be("creating the agent");
         error.Reason.Should().Contain("the engine answered");
         progress.Events.Should().Contain("proxy-created", "the failure came after the networks and the proxy existed");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();

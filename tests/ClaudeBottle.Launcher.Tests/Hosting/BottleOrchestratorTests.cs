@@ -22,7 +22,8 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
         {
             DisableDashboard = true,
             Args = [$"--ClaudeBottle:StateRoot={_dir.Path}", $"--ClaudeBottle:AutoApprove={approve}",
-                "--ClaudeBottle:Telemetry:Enabled=false", "--ClaudeBottle:AgentImage=agent:1", "--ClaudeBottle:Pipelock:Image=proxy:1"],
+                "--ClaudeBottle:Telemetry:Enabled=false", "--ClaudeBottle:AgentImage=agent:1", "--ClaudeBottle:Pipelock:Image=proxy:1",
+                "--ClaudeBottle:ProbeImage=probe:1"],
         });
         builder.Services.AddSingleton<IContainerEngine>(engine);
         builder.AddClaudeBottles(ManifestLoader.Parse("""{ "agents": { "solo": { "prompt": "go" } } }""", "claude-bottle.json", _dir.Path));

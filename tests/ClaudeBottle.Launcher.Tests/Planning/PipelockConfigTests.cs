@@ -17,7 +17,7 @@ public sealed class PipelockConfigTests
         "fetch_proxy", "fetch_proxy.listen", "fetch_proxy.monitoring", "fetch_proxy.monitoring.max_requests_per_minute",
         "forward_proxy", "forward_proxy.enabled",
         "logging", "logging.format", "logging.output", "logging.include_allowed", "logging.include_blocked",
-        "sentry", "sentry.enabled",
+        "sentry", "sentry.enabled", "metrics_listen",
     ];
 
     private static ResolvedBottle Bottle(string corpusFile) =>
@@ -57,6 +57,7 @@ public sealed class PipelockConfigTests
         Scalar(root, "logging", "include_allowed").Should().Be("true");
         Scalar(root, "logging", "include_blocked").Should().Be("true");
         Scalar(root, "default_agent_identity").Should().Be("reviewer");
+        Scalar(root, "metrics_listen").Should().Be("127.0.0.1:9091", "metrics and stats go to pipelock's own loopback, out of the agent's reach");
         ((YamlSequenceNode)root.Children["api_allowlist"]).Children.Select(n => ((YamlScalarNode)n).Value)
             .Should().Equal(bottle.Allowlist);
     }

@@ -23,7 +23,7 @@ public sealed class BottleRunnerTests
         var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "a": {} } }""", "m.json", dir.Path), _ => null).Single();
         var state = Path.Join(dir.Path, "state");
         return (BottlePlan.Create(bottle, new BottlePlanSettings("run", Path.Join(dir.Path, "run.lock"), "cb-run-", "proxy:1", "agent:1",
-            BottleRunner.ConfigFile(state))), state);
+            BottleRunner.ConfigFile(state), ProbeImage: "probe:1")), state);
     }
 
     [Theory]

@@ -45,7 +45,8 @@ internal sealed class FakeEngine : IContainerEngine
     }
 
     public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.TryRemove(id, out _); return Task.CompletedTask; }
-    public Task<string?> NetworkGatewayAsync(string id, CancellationToken ct) => Task.FromResult<string?>("10.99.0.1");
+    /// <summary>Each network its own gateway: net3 has 10.99.3.1.</summary>
+    public Task<IReadOnlyList<string>> NetworkGatewaysAsync(string id, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([$"10.99.{id[3..]}.1"]);
 
     /// <summary>An engine whose defaults give every new network IPv6.</summary>
     public bool IPv6ByDefault { get; init; }
@@ -57,6 +58,9 @@ internal sealed class FakeEngine : IContainerEngine
     /// <summary>The name of every container ever created, in order (removal does not take it off).</summary>
     public ConcurrentQueue<string> Created { get; } = [];
 
+    /// <summary>Every container asked for, removed or not, in order, as it was asked for.</summary>
+    public ConcurrentQueue<ContainerSpec> CreatedSpecs { get; } = [];
+
     /// <summary>Runs as a container is about to be created, before it is.</summary>
     public Action<ContainerSpec>? BeforeCreate { get; init; }
 
@@ -65,6 +69,7 @@ internal sealed class FakeEngine : IContainerEngine
         Step();
         BeforeCreate?.Invoke(spec);
         Created.Enqueue(spec.Name);
+        CreatedSpecs.Enqueue(spec);
         var id = $"ctr{Interlocked.Increment(ref _next)}";
         Containers[id] = spec;
         return Task.FromResult(id);
@@ -91,10 +96,13 @@ internal sealed class FakeEngine : IContainerEngine
     public Task<ContainerState?> InspectContainerAsync(string id, CancellationToken ct) =>
         Task.FromResult<ContainerState?>(Containers.ContainsKey(id) ? new ContainerState(RunningIds.ContainsKey(id), 0, HealthState.Healthy, "running", null) : null);
 
+    /// <summary>What every container prints; the isolation probe's verdict.</summary>
+    public string ProbeOutput { get; init; } = "PROBE OK";
+
     public async IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
-        yield return new LogLine("PROBE OK", false);
+        yield return new LogLine(ProbeOutput, false);
     }
 
     public Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)

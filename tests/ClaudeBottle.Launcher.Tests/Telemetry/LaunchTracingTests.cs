@@ -42,7 +42,7 @@ public sealed class LaunchTracingTests : IDisposable
         var bottle = BottleResolver.Resolve(ManifestLoader.Parse($$"""{ "agents": { "{{bottleName}}": {} } }""", "m.json", dir.Path), _ => null).Single();
         var state = Path.Join(dir.Path, "state");
         return (BottlePlan.Create(bottle, new BottlePlanSettings("run", Path.Join(dir.Path, "run.lock"), "cb-run-", "proxy:1", "agent:1",
-            BottleRunner.ConfigFile(state), TelemetrySinkImage: "agent:1")), state);
+            BottleRunner.ConfigFile(state), TelemetrySinkImage: "agent:1", ProbeImage: "probe:1")), state);
     }
 
     private List<Activity> SpansOf(string bottle)

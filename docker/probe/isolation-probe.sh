@@ -1,0 +1,88 @@
+# The fail-closed check made before a bottle's agent exists. Prints one FAIL line per broken promise, then PROBE OK
+# or PROBE FAILED; exits non-zero on any failure, including one of its own.
+#
+#   isolation-probe.sh --proxy-host NAME --proxy-port PORT [--proxy-address IP] [--gateway IP]... [--port PORT]...
+#
+# Promises checked, from the agent's place (its network, its user):
+#   - the proxy answers /health at its address (when given: the probe may start before the proxy does), then by the
+#     name the agent uses;
+#   - no gateway answers on any port: those given (the engine's gateways of every bottle network), those its routes
+#     name, and the first address of every subnet it is on (where the engine puts a bridge's host address).
+#     A connection or a refusal means packets got there and back; only silence, or no route, passes;
+#   - no IPv6 on any interface but loopback.
+set -u
+proxy_host="" proxy_port="" proxy_address="" silence=0.5
+gateways=() ports=()
+finish() { if [ "$1" = 0 ]; then echo "PROBE OK"; exit 0; fi; echo "PROBE FAILED"; exit 1; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --proxy-host) proxy_host=$2 ;;
+    --proxy-port) proxy_port=$2 ;;
+    --proxy-address) proxy_address=$2 ;;
+    --gateway) gateways+=("$2") ;;
+    --port) ports+=("$2") ;;
+    --silence) silence=$2 ;;
+    *) echo "FAIL the probe was given an unknown argument: $1"; finish 1 ;;
+  esac
+  shift 2 || { echo "FAIL the probe's argument $1 has no value"; finish 1; }
+done
+if [ -z "$proxy_host" ] || [ -z "$proxy_port" ] || [ ${#ports[@]} = 0 ]; then
+  echo "FAIL the probe needs --proxy-host, --proxy-port and at least one --port"; finish 1
+fi
+fail=0
+
+# Addresses as /proc/net/route writes them: 32-bit hex in the host's (little-endian) byte order. Every gateway a route
+# names, and the first address of every subnet the probe is on, is tried below: an internal network keeps a default
+# route to a gateway that, without a host address on the bridge, nothing holds.
+address() { printf '%d.%d.%d.%d' "0x${1:6:2}" "0x${1:4:2}" "0x${1:2:2}" "0x${1:0:2}"; }
+first_address() { printf '%d.%d.%d.%d' "0x${1:6:2}" "0x${1:4:2}" "0x${1:2:2}" "$((0x${1:0:2} + 1))"; }
+if [ ! -r /proc/net/route ]; then echo "FAIL the probe cannot read its routes"; finish 1; fi
+while read -r iface destination gateway _; do
+  [ "$iface" = Iface ] && continue
+  if [ "$gateway" != 00000000 ]; then gateways+=("$(address "$gateway")")
+  elif [ "$destination" != 00000000 ]; then gateways+=("$(first_address "$destination")"); fi
+done </proc/net/route
+
+# Bottle networks are IPv4 only, and the gateways above are all the probe can know of: an IPv6 address on any interface
+# but loopback (a link-local one included) is a way it does not check, so it fails.
+if [ -r /proc/net/if_inet6 ]; then
+  while read -r ipv6 _ _ _ _ iface; do
+    [ "$iface" = lo ] && continue
+    echo "FAIL the bottle has IPv6 (${ipv6:0:4}:${ipv6:4:4}:...:${ipv6:28:4} on $iface): its networks must be IPv4 only"; fail=1
+  done </proc/net/if_inet6
+fi
+
+connects() { timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>&1; }
+reach() { # a connection, or a refusal, means packets got there and back
+  local out
+  out=$(connects "$1" "$2" "$silence") && return 0
+  case "$out" in *refused*) return 0 ;; esac
+  return 1
+}
+health() {
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' "$1" "$proxy_port" 2>/dev/null | grep -q ' 200 '
+}
+
+# The proxy may still be starting: up to a minute. Asked at its address when known, since its name would not resolve
+# until it exists, and the resolver takes seconds to say so.
+first=${proxy_address:-$proxy_host}
+healthy=0
+for _ in $(seq 300); do
+  if connects "$first" "$proxy_port" 0.3 >/dev/null && health "$first"; then healthy=1; break; fi
+  sleep 0.1
+done
+if [ $healthy = 0 ]; then echo "FAIL the proxy ($first:$proxy_port) does not answer /health"; finish 1; fi
+if [ "$first" != "$proxy_host" ] && ! health "$proxy_host"; then
+  echo "FAIL the proxy does not answer /health as $proxy_host:$proxy_port, the name the agent uses"; finish 1
+fi
+
+# Only now, with the network proven to carry packets (the proxy answered over it), does silence mean out of reach:
+# tried earlier, a bridge still coming up drops the first packets, and a reachable host would pass for unreachable.
+# Every address and port at once; each costs its full timeout.
+for gateway in $(printf '%s\n' "${gateways[@]}" | sort -u); do
+  for port in "${ports[@]}"; do
+    ( if reach "$gateway" "$port"; then echo "FAIL $gateway:$port answered: the bottle reaches it directly"; exit 1; fi ) &
+  done
+done
+for job in $(jobs -p); do wait "$job" || fail=1; done
+finish $fail
