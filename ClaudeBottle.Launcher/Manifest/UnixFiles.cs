@@ -9,7 +9,7 @@ namespace ClaudeBottle.Launcher.Manifest;
 /// <c>O_NOFOLLOW</c>), so a path swapped for a link between a look and a read is refused, not followed. .NET has no
 /// such API; these are Linux's own calls (<see cref="HostFile"/> looks at paths, this at entries of open directories).
 /// </summary>
-internal static partial class UnixFiles
+internal static class UnixFiles
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
@@ -87,12 +87,15 @@ internal static partial class UnixFiles
 
     private static FileStat Stat(int directory, string path, int flags)
     {
-        if (StatX(directory, path, flags, StatxBasicStats, out var buffer) != 0)
+        // Linux's struct statx has the same layout on every architecture, unlike struct stat.
+        var buffer = new byte[256];
+        if (StatX(directory, path, flags, StatxBasicStats, buffer) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             return errno is 2 or 20 ? FileStat.Missing : throw Error(path.Length == 0 ? "an open file" : path); // ENOENT, ENOTDIR
         }
-        var kind = (buffer.Mode & 0xF000) switch
+        var mode = BitConverter.ToUInt16(buffer, 28);
+        var kind = (mode & 0xF000) switch
         {
             0x8000 => HostFileKind.RegularFile,
             0x4000 => HostFileKind.Directory,
@@ -103,28 +106,19 @@ internal static partial class UnixFiles
             0x6000 => HostFileKind.BlockDevice,
             _ => HostFileKind.Other,
         };
-        return new FileStat(kind, (long)buffer.Size, (buffer.Mode & 0x40) != 0, ((ulong)buffer.DevMajor << 32) | buffer.DevMinor, buffer.Inode);
+        return new FileStat(kind, (long)BitConverter.ToUInt64(buffer, 40), (mode & 0x40) != 0,
+            ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140), BitConverter.ToUInt64(buffer, 32));
     }
 
     private static IOException Error(string shown) => new($"{shown}: {Marshal.GetLastPInvokeErrorMessage()}");
 
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int OpenAt(int directory, string path, int flags);
+    // DllImport with plain arrays, as HostFile does: no unsafe code, and statx's buffer is read by offset.
+    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
+    private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int StatX(int directory, string path, int flags, uint mask, out Statx buffer);
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int StatX(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
 
-    [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint ReadLinkAt(int directory, string path, byte[] buffer, nint size);
-
-    /// <summary>Linux's <c>struct statx</c>: the same layout on every architecture, unlike <c>struct stat</c>.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    private struct Statx
-    {
-        [FieldOffset(28)] public ushort Mode;
-        [FieldOffset(32)] public ulong Inode;
-        [FieldOffset(40)] public ulong Size;
-        [FieldOffset(136)] public uint DevMajor;
-        [FieldOffset(140)] public uint DevMinor;
-    }
+    [DllImport("libc", EntryPoint = "readlinkat", SetLastError = true)]
+    private static extern nint ReadLinkAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, [Out] byte[] buffer, nint size);
 }
