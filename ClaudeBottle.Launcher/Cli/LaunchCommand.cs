@@ -1,6 +1,7 @@
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
 using Microsoft.Extensions.Configuration;
 
 namespace ClaudeBottle.Launcher.Cli;
@@ -36,8 +37,8 @@ public static class LaunchCommand
             return LaunchDecision.Exit(2);
         }
         // The settings Aspire will bind, read the same way, so that a bad one stops here rather than mid-start.
-        var settings = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. options.AspireArgs]).Build()
-            .GetSection(ClaudeBottleOptions.Section).Get<ClaudeBottleOptions>() ?? new ClaudeBottleOptions();
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. options.AspireArgs]).Build();
+        var settings = configuration.GetSection(ClaudeBottleOptions.Section).Get<ClaudeBottleOptions>() ?? new ClaudeBottleOptions();
         if (settings.Problems() is { Count: > 0 } problems)
         {
             foreach (var problem in problems)
@@ -68,6 +69,28 @@ public static class LaunchCommand
             return LaunchDecision.Exit(1);
         }
 
+        // The folder the reaper trusts is checked before anything starts: one another user could write in is refused.
+        // The run's own dashboard and OTLP endpoints are chosen here, so Aspire prints the real address.
+        IReadOnlyList<string> endpoints = [];
+        if (!IsPublish(options.AspireArgs))
+        {
+            try
+            {
+                StateFolder.Prepare(settings.StateRoot, environment);
+            }
+            catch (StateFolderException e)
+            {
+                errors.WriteLine(e.Message);
+                return LaunchDecision.Exit(1);
+            }
+            (endpoints, var problem) = RunEndpoints.Choose(configuration);
+            if (problem is not null)
+            {
+                errors.WriteLine(problem);
+                return LaunchDecision.Exit(1);
+            }
+        }
+
         if (options.Attach)
         {
             if (AttachProblem(options, bottles, terminal) is { } problem)
@@ -87,7 +110,8 @@ public static class LaunchCommand
                 options = options with { Yes = true };
             }
         }
-        return new LaunchDecision(null, manifest, options.ToAspireArguments());
+        // The user's own arguments come last, so they win.
+        return new LaunchDecision(null, manifest, [.. endpoints, .. options.ToAspireArguments()]);
     }
 
     private static bool IsPublish(IReadOnlyList<string> aspireArgs)

@@ -85,6 +85,11 @@ internal sealed class BottleOrchestrator(
         {
             lease = await readiness.EnsureAsync(ct);
         }
+        catch (StateFolderException e)
+        {
+            await publisher.FailAsync(bottle, e.Message);
+            return;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await publisher.FailAsync(bottle, $"the container engine is not usable: {e.Message}. Start Docker, or point DOCKER_HOST at a running engine.");

@@ -31,7 +31,7 @@ public sealed class ClaudeBottleOptions
     /// <summary>A PEM file of CA certificates to trust, at build time and in every agent.</summary>
     public string? ExtraCaCertificates { get; set; }
 
-    /// <summary>Where run state (locks, generated configs) lives; per user under the temp directory when unset.</summary>
+    /// <summary>Where run state (locks, generated configs) lives: a private folder of this user's (Runtime/StateFolder), <c>~/.local/state/claude-bottle</c> when unset.</summary>
     public string? StateRoot { get; set; }
 
     /// <summary>

@@ -157,7 +157,13 @@ public static class ComposePublisher
         } : null,
         Cpus = spec.Cpus?.ToString(CultureInfo.InvariantCulture),
         MemLimit = spec.MemoryBytes is { } m ? MemorySize.Format(m) : null,
+        MemswapLimit = spec.MemoryBytes is { } swap ? MemorySize.Format(swap) : null,
         PidsLimit = spec.Pids,
+        Logging = new ComposeLogging
+        {
+            Driver = LogRotation.Driver,
+            Options = new(StringComparer.Ordinal) { ["max-size"] = spec.Logs.MaxSize, ["max-file"] = spec.Logs.Files.ToString(CultureInfo.InvariantCulture) },
+        },
         Labels = Labels(spec.Labels),
     };
 
