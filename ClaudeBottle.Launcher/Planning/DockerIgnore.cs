@@ -1,245 +1,291 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
-/// A <c>.dockerignore</c>, read and matched exactly as Docker does (a port of moby's <c>ignorefile.ReadAll</c> and
-/// <c>patternmatcher</c>, whose test cases <c>DockerIgnoreTests</c> repeats): comments and blank lines skipped, each
-/// pattern trimmed and cleaned, a leading <c>/</c> dropped, <c>!</c> for an exception, later patterns overriding
-/// earlier ones; <c>*</c> and <c>?</c> stop at <c>/</c>, <c>**</c> spans any number of directories, and a pattern that
-/// matches a directory matches everything under it. No .NET library on NuGet implements Docker's rules (gitignore's differ).
+/// The patterns of a <c>.dockerignore</c>, applied with the rules Docker documents for it.
+/// <list type="bullet">
+/// <item>One pattern a line. A line whose first character is <c>#</c> is a comment; a line blank once trimmed of
+/// surrounding whitespace is skipped. A leading <c>!</c> makes the line an exception that brings paths back.</item>
+/// <item>A pattern is cleaned as Go's <c>filepath.Clean</c> cleans a path (repeated <c>/</c>, <c>.</c> and inner
+/// <c>..</c> removed, no trailing <c>/</c>), then a leading <c>/</c> is dropped: the context is both the working and
+/// the root directory, so <c>/foo/bar</c>, <c>foo/bar</c> and <c>foo/bar/</c> mean the same.</item>
+/// <item><c>*</c> matches any run of characters within one name, <c>?</c> one character other than <c>/</c>,
+/// <c>[...]</c> one character of a class of characters and <c>lo-hi</c> ranges (<c>[^...]</c> one outside it), and
+/// <c>\</c> makes the next character literal.</item>
+/// <item><c>**</c> as a whole name matches any number of directories, none included; written inside a name it
+/// matches any characters, <c>/</c> included; a trailing <c>/**</c> matches everything inside a directory.</item>
+/// <item>A pattern that matches a directory matches everything under it, and of the lines that match a path the last
+/// one decides whether it is left out.</item>
+/// </list>
+/// The Dockerfile and the ignore file are sent whatever the patterns say (<see cref="Keeping"/>). Matching steps through
+/// the pattern's states once per character, so no pattern from a repository can make it slow. No .NET library
+/// implements these rules (gitignore's, which several do, differ).
 /// </summary>
 public sealed class DockerIgnore
 {
-    private readonly List<Pattern> _patterns = [];
+    private readonly List<Rule> _rules;
 
-    /// <summary>Compiles <paramref name="patterns"/> (moby's <c>patternmatcher.New</c>); a malformed one throws <see cref="FormatException"/>.</summary>
-    public DockerIgnore(IEnumerable<string> patterns)
+    /// <summary>One pattern per element, as the lines of a file but without comments; a malformed one throws <see cref="FormatException"/>.</summary>
+    public DockerIgnore(IEnumerable<string> patterns) =>
+        _rules = patterns.Select(Rule.Read).OfType<Rule>().ToList();
+
+    private DockerIgnore(List<Rule> rules) => _rules = rules;
+
+    /// <summary>Reads the text of an ignore file; a malformed pattern throws <see cref="FormatException"/> naming its line.</summary>
+    public static DockerIgnore Parse(string text)
     {
-        foreach (var written in patterns)
+        var rules = new List<Rule>();
+        var lines = text.Split('\n');
+        for (var n = 0; n < lines.Length; n++)
         {
-            var p = written.Trim();
-            if (p.Length == 0)
-                continue;
-            p = Clean(p);
-            var exclusion = p[0] == '!';
-            if (exclusion)
-            {
-                if (p.Length == 1)
-                    throw new FormatException("illegal exclusion pattern: \"!\"");
-                p = p[1..];
-                HasExceptions = true;
-            }
-            _patterns.Add(new Pattern(p, exclusion));
-        }
-    }
-
-    /// <summary>True when some pattern is an exception (<c>!...</c>).</summary>
-    public bool HasExceptions { get; private set; }
-
-    /// <summary>Reads the text of a <c>.dockerignore</c> (moby's <c>ignorefile.ReadAll</c>).</summary>
-    public static DockerIgnore Parse(string text) => new(ReadPatterns(text));
-
-    /// <summary>The patterns of a <c>.dockerignore</c>'s text, as moby's <c>ignorefile.ReadAll</c> returns them.</summary>
-    public static IReadOnlyList<string> ReadPatterns(string text)
-    {
-        var patterns = new List<string>();
-        var first = true;
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.EndsWith('\r') ? raw[..^1] : raw;
-            if (first && line.StartsWith('\uFEFF'))
-                line = line[1..];
-            first = false;
+            var line = n == 0 ? lines[n].TrimStart('\uFEFF') : lines[n]; // An editor's byte-order mark is not a pattern.
             if (line.StartsWith('#'))
                 continue;
-            var pattern = line.Trim();
-            if (pattern.Length == 0)
-                continue;
-            var invert = pattern[0] == '!';
-            if (invert)
-                pattern = pattern[1..].Trim();
-            if (pattern.Length > 0)
+            try
             {
-                pattern = Clean(pattern);
-                if (pattern.Length > 1 && pattern[0] == '/')
-                    pattern = pattern[1..];
+                if (Rule.Read(line) is { } rule)
+                    rules.Add(rule);
             }
-            patterns.Add(invert ? "!" + pattern : pattern);
+            catch (FormatException e)
+            {
+                throw new FormatException($"line {n + 1} '{line.Trim()}': {e.Message}", e);
+            }
         }
-        return patterns;
+        return new DockerIgnore(rules);
     }
 
     /// <summary>
-    /// The same patterns, with exceptions that keep <paramref name="paths"/> in the context whatever the patterns say
-    /// (the CLI's <c>TrimBuildFilesFromExcludes</c>: the Dockerfile and <c>.dockerignore</c> are always sent).
+    /// These patterns, with <paramref name="paths"/> always kept: Docker needs the Dockerfile and the ignore file to build,
+    /// so it sends them even when a pattern leaves them out.
     /// </summary>
-    public DockerIgnore Keeping(params string[] paths)
-    {
-        var kept = new DockerIgnore([]) { HasExceptions = HasExceptions };
-        kept._patterns.AddRange(_patterns);
-        foreach (var path in paths.Where(Excludes))
-        {
-            kept._patterns.Add(new Pattern(Clean(path), exclusion: true));
-            kept.HasExceptions = true;
-        }
-        return kept;
-    }
+    public DockerIgnore Keeping(params string[] paths) =>
+        new([.. _rules, .. paths.Where(Excludes).Select(p => new Rule(Glob.Literal(Clean(p)), Keep: true))]);
 
-    /// <summary>True when <paramref name="path"/> (relative, <c>/</c>-separated) is left out of the context (<c>MatchesOrParentMatches</c>).</summary>
+    /// <summary>True when <paramref name="path"/> (relative to the context, <c>/</c>-separated) is left out of the context.</summary>
     public bool Excludes(string path)
     {
         path = Clean(path);
         if (path == ".")
-            return false; // As Docker: the context itself is never excluded.
-        var parents = Parents(path);
-        var matched = false;
-        foreach (var pattern in _patterns)
+            return false; // The context itself is always sent.
+        var excluded = false;
+        foreach (var rule in _rules)
         {
-            // An inclusion cannot change a match, nor an exception a non-match.
-            if (pattern.Exclusion != matched)
+            // Only an exception can bring a path back, and only an exclusion can leave it out.
+            if (rule.Keep != excluded)
                 continue;
-            var match = pattern.Matches(path) || parents.Any(pattern.Matches);
-            if (match)
-                matched = !pattern.Exclusion;
+            if (rule.Glob.Matches(path) || Ancestors(path).Any(rule.Glob.Matches))
+                excluded = !rule.Keep;
         }
-        return matched;
+        return excluded;
     }
 
     /// <summary>
-    /// Whether an excluded directory must still be walked, because an exception may bring back something under it
-    /// (as Docker's walk decides: an exception pattern starting with the directory's path).
+    /// Whether an excluded directory must still be walked: some exception could match a path under it (erring towards
+    /// walking, which costs time only, as each entry found is still checked with <see cref="Excludes"/>).
     /// </summary>
     public bool MayKeepUnder(string directory) =>
-        HasExceptions && _patterns.Any(p => p.Exclusion && (p.Text + "/").StartsWith(directory + "/", StringComparison.Ordinal));
+        _rules.Any(r => r.Keep && r.Glob.MayMatchUnder(Clean(directory)));
 
-    private static IEnumerable<string> Parents(string path)
+    private static IEnumerable<string> Ancestors(string path)
     {
-        for (var slash = path.IndexOf('/'); slash >= 0; slash = path.IndexOf('/', slash + 1))
+        for (var slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
             yield return path[..slash];
     }
 
-    /// <summary>Go's <c>filepath.Clean</c> for <c>/</c>-separated paths.</summary>
-    public static string Clean(string path)
+    /// <summary>Go's <c>filepath.Clean</c>, as its documentation states it, for <c>/</c>-separated paths.</summary>
+    private static string Clean(string path)
     {
-        if (path.Length == 0)
-            return ".";
-        var rooted = path[0] == '/';
-        var parts = new List<string>();
-        foreach (var part in path.Split('/'))
+        var rooted = path.StartsWith('/');
+        var names = new List<string>();
+        foreach (var name in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (part is "" or ".")
+            if (name == ".")
                 continue;
-            if (part == ".." && parts.Count > 0 && parts[^1] != "..")
-                parts.RemoveAt(parts.Count - 1);
-            else if (part != ".." || !rooted)
-                parts.Add(part);
+            if (name == ".." && names.Count > 0 && names[^1] != "..")
+                names.RemoveAt(names.Count - 1);
+            else if (name != ".." || !rooted) // Above the root is the root.
+                names.Add(name);
         }
-        var clean = (rooted ? "/" : "") + string.Join('/', parts);
-        return clean.Length == 0 ? "." : clean;
+        var joined = string.Join('/', names);
+        return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
 
-    private enum MatchType { Exact, Prefix, Suffix, Regex }
-
-    private sealed class Pattern
+    private sealed record Rule(Glob Glob, bool Keep)
     {
-        private readonly MatchType _type;
-        private readonly Regex? _regex;
-
-        public Pattern(string text, bool exclusion)
+        /// <summary>The rule a line states, or null for a blank one.</summary>
+        public static Rule? Read(string line)
         {
-            Text = text;
-            Exclusion = exclusion;
-            (_type, var regex) = Compile(text);
-            try
+            var pattern = line.Trim();
+            var keep = pattern.StartsWith('!');
+            if (keep)
             {
-                // Non-backtracking: a pattern from a repository cannot make matching slow.
-                _regex = regex is null ? null : new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                pattern = pattern[1..].Trim();
+                if (pattern.Length == 0)
+                    throw new FormatException("'!' must be followed by the pattern of what to keep");
             }
-            catch (ArgumentException)
+            pattern = Clean(pattern).TrimStart('/');
+            return pattern.Length == 0 ? null : new Rule(Glob.Compile(pattern), keep);
+        }
+    }
+
+    private enum Kind { Char, One, Class, Star, Any, Dirs }
+
+    /// <summary>One step of a pattern. <c>Dirs</c> is a whole-name <c>**/</c>: nothing, or anything ending in <c>/</c>.</summary>
+    private readonly record struct Step(Kind Kind, int Char = 0, (int Lo, int Hi)[]? Ranges = null, bool Negated = false)
+    {
+        public bool MatchesEmpty => Kind is Kind.Star or Kind.Any or Kind.Dirs;
+
+        public bool InClass(int c) => Ranges!.Any(r => r.Lo <= c && c <= r.Hi) != Negated;
+    }
+
+    private sealed class Glob(Step[] steps)
+    {
+        public static Glob Literal(string text) => new([.. text.EnumerateRunes().Select(r => new Step(Kind.Char, r.Value))]);
+
+        public static Glob Compile(string pattern)
+        {
+            var p = pattern.EnumerateRunes().Select(r => r.Value).ToArray();
+            var steps = new List<Step>();
+            var nameStart = true;
+            for (var i = 0; i < p.Length; i++)
             {
-                throw new FormatException($"'{text}' is not a valid pattern (syntax error in pattern)");
+                var atNameStart = nameStart;
+                nameStart = false;
+                switch (p[i])
+                {
+                    case '*' when i + 1 < p.Length && p[i + 1] == '*':
+                        i++;
+                        if (atNameStart && i + 1 < p.Length && p[i + 1] == '/')
+                        {
+                            steps.Add(new Step(Kind.Dirs));
+                            i++;
+                            nameStart = true;
+                        }
+                        else
+                            steps.Add(new Step(Kind.Any));
+                        break;
+                    case '*':
+                        steps.Add(new Step(Kind.Star));
+                        break;
+                    case '?':
+                        steps.Add(new Step(Kind.One));
+                        break;
+                    case '[':
+                        steps.Add(ReadClass(p, ref i));
+                        break;
+                    case '\\':
+                        if (++i == p.Length)
+                            throw new FormatException(@"it ends with a lone '\'; write '\\' to match a backslash");
+                        steps.Add(new Step(Kind.Char, p[i]));
+                        break;
+                    default:
+                        steps.Add(new Step(Kind.Char, p[i]));
+                        nameStart = p[i] == '/';
+                        break;
+                }
             }
+            return new Glob([.. steps]);
         }
 
-        public string Text { get; }
-
-        public bool Exclusion { get; }
-
-        public bool Matches(string path) => _type switch
+        /// <summary>A class from the <c>[</c> at <paramref name="i"/>, leaving <paramref name="i"/> on its <c>]</c>.</summary>
+        private static Step ReadClass(int[] p, ref int i)
         {
-            MatchType.Exact => path == Text,
-            MatchType.Prefix => path.StartsWith(Text[..^2], StringComparison.Ordinal),
-            MatchType.Suffix => path.EndsWith(Text[2..], StringComparison.Ordinal) || (Text.Length > 2 && Text[2] == '/' && path == Text[3..]),
-            _ => _regex!.IsMatch(path),
-        };
-
-        /// <summary>moby's <c>Pattern.compile</c>: the pattern as a regular expression, and the cheaper test when one suffices.</summary>
-        private static (MatchType, string?) Compile(string pattern)
-        {
-            var regex = new StringBuilder("^");
-            var type = MatchType.Exact;
-            for (var i = 0; i < pattern.Length; i++)
+            const string unclosed = @"a '[' opens a character class that no ']' closes; write '\[' to match a bracket";
+            var negated = i + 1 < p.Length && p[i + 1] == '^';
+            i += negated ? 2 : 1;
+            var ranges = new List<(int, int)>();
+            for (; i < p.Length && !(p[i] == ']' && ranges.Count > 0); i++)
             {
-                var ch = pattern[i];
-                char? Peek() => i + 1 < pattern.Length ? pattern[i + 1] : null;
-                if (ch == '*' && Peek() == '*')
+                var lo = ClassChar(p, ref i, unclosed);
+                var hi = lo;
+                if (i + 1 < p.Length && p[i + 1] == '-')
                 {
-                    var atStart = i == 0;
-                    i++;
-                    if (Peek() == '/')
-                        i++; // "**/" is "**".
-                    if (Peek() is null)
-                    {
-                        if (type == MatchType.Exact)
-                            type = MatchType.Prefix;
-                        else
-                        {
-                            regex.Append(".*");
-                            type = MatchType.Regex;
-                        }
-                    }
-                    else
-                    {
-                        regex.Append("(.*/)?");
-                        type = MatchType.Regex;
-                    }
-                    if (atStart)
-                        type = MatchType.Suffix;
+                    i += 2;
+                    hi = ClassChar(p, ref i, unclosed);
+                    if (hi < lo)
+                        throw new FormatException($"the range '{char.ConvertFromUtf32(lo)}-{char.ConvertFromUtf32(hi)}' runs backwards; write its low end first");
                 }
-                else if (ch == '*')
-                {
-                    regex.Append("[^/]*");
-                    type = MatchType.Regex;
-                }
-                else if (ch == '?')
-                {
-                    regex.Append("[^/]");
-                    type = MatchType.Regex;
-                }
-                else if (".+()|{}$".Contains(ch))
-                    regex.Append('\\').Append(ch);
-                else if (ch == '\\')
-                {
-                    if (Peek() is { } next)
-                    {
-                        regex.Append('\\').Append(next);
-                        i++;
-                        type = MatchType.Regex;
-                    }
-                    else
-                        regex.Append("\\\\");
-                }
-                else if (ch is '[' or ']')
-                {
-                    regex.Append(ch);
-                    type = MatchType.Regex;
-                }
-                else
-                    regex.Append(ch);
+                ranges.Add((lo, hi));
             }
-            return type == MatchType.Regex ? (type, regex.Append("\\z").ToString()) : (type, null);
+            if (i == p.Length)
+                throw new FormatException(unclosed);
+            return new Step(Kind.Class, Ranges: [.. ranges], Negated: negated);
+        }
+
+        private static int ClassChar(int[] p, ref int i, string unclosed)
+        {
+            if (i == p.Length)
+                throw new FormatException(unclosed);
+            if (p[i] == '\\')
+                return ++i < p.Length ? p[i] : throw new FormatException(unclosed);
+            if (p[i] is '-' or ']')
+                throw new FormatException($"a '{(char)p[i]}' in a character class must be escaped as '\\{(char)p[i]}'");
+            return p[i];
+        }
+
+        public bool Matches(string path)
+        {
+            var states = Start();
+            foreach (var rune in path.EnumerateRunes())
+                if (!Advance(ref states, rune.Value))
+                    return false;
+            return states[steps.Length];
+        }
+
+        /// <summary>Whether some path strictly under <paramref name="directory"/> could match, or one of its ancestors does.</summary>
+        public bool MayMatchUnder(string directory)
+        {
+            var states = Start();
+            foreach (var rune in (directory + "/").EnumerateRunes())
+            {
+                if (rune.Value == '/' && states[steps.Length])
+                    return true;
+                if (!Advance(ref states, rune.Value))
+                    return false;
+            }
+            return true; // Still alive: the rest of the pattern can match what lies under the directory.
+        }
+
+        private bool[] Start()
+        {
+            var states = new bool[steps.Length + 1];
+            states[0] = true;
+            Close(states);
+            return states;
+        }
+
+        /// <summary>Moves every live state over <paramref name="c"/>; false when none survives.</summary>
+        private bool Advance(ref bool[] states, int c)
+        {
+            var next = new bool[states.Length];
+            var alive = false;
+            for (var s = 0; s < steps.Length; s++)
+            {
+                if (!states[s])
+                    continue;
+                var step = steps[s];
+                var (stay, move) = step.Kind switch
+                {
+                    Kind.Char => (false, c == step.Char),
+                    Kind.One => (false, c != '/'),
+                    Kind.Class => (false, step.InClass(c)),
+                    Kind.Star => (c != '/', false),
+                    Kind.Any => (true, false),
+                    _ => (true, c == '/'), // Dirs: anything, ending on a '/'.
+                };
+                next[s] |= stay;
+                next[s + 1] |= move;
+                alive |= stay || move;
+            }
+            Close(next);
+            states = next;
+            return alive;
+        }
+
+        private void Close(bool[] states)
+        {
+            for (var s = 0; s < steps.Length; s++)
+                if (states[s] && steps[s].MatchesEmpty)
+                    states[s + 1] = true;
         }
     }
 }
