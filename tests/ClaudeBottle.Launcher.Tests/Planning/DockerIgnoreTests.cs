@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Tests.Planning;
@@ -183,14 +182,14 @@ public sealed class DockerIgnoreTests
         DockerIgnore.Parse(file).MayKeepUnder(directory).Should().Be(walked);
 
     [Fact]
-    public void A_pattern_written_to_be_slow_is_matched_in_linear_time()
+    // The matcher follows every position of the pattern at once, so this returns; a backtracking one would not.
+    public void A_pattern_written_to_make_a_matcher_backtrack_is_matched_on_a_long_name()
     {
         var ignore = new DockerIgnore(["*a*a*a*a*a*a*a*a*a*a*a*a*b", "**a**a**a**a**a**a**a**b"]);
         var name = new string('a', 20_000);
 
-        var clock = Stopwatch.StartNew();
         ignore.Excludes(name).Should().BeFalse();
         ignore.Excludes(name + "/" + name).Should().BeFalse();
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        ignore.Excludes(name + "b").Should().BeTrue();
     }
 }
