@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 namespace ClaudeBottle.ServiceDefaults;
 
 /// <summary>
-/// Where a process sends its OTLP: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> when set (the standard variable, also set by
-/// Aspire for the processes it runs), else, in an Aspire app host, the dashboard's own OTLP endpoints.
+/// Where a process sends its OTLP: in an Aspire app host, its own dashboard's OTLP endpoints; else
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the standard variable, which Aspire sets for the processes it runs). An app host
+/// never follows that variable while it has a dashboard: inherited from whatever started it (a shell inside another
+/// run, say), it would send this run's telemetry to someone else's dashboard.
 /// </summary>
 public sealed record OtlpDestination(Uri Endpoint, bool IsHttp, string? ApiKey)
 {
@@ -15,12 +17,12 @@ public sealed record OtlpDestination(Uri Endpoint, bool IsHttp, string? ApiKey)
     public static OtlpDestination? Resolve(IConfiguration configuration)
     {
         var apiKey = NonEmpty(configuration["AppHost:OtlpApiKey"]);
+        if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_ENDPOINT_URL") is { } grpc)
+            return new(new Uri(grpc), IsHttp: false, apiKey);
+        if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL") is { } http)
+            return new(new Uri(http), IsHttp: true, apiKey);
         if (NonEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { } endpoint)
             return new(new Uri(endpoint), IsHttpProtocol(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]), apiKey);
-        if (NonEmpty(configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"]) is { } grpc)
-            return new(new Uri(grpc), IsHttp: false, apiKey);
-        if (NonEmpty(configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"]) is { } http)
-            return new(new Uri(http), IsHttp: true, apiKey);
         return null;
     }
 
@@ -28,12 +30,19 @@ public sealed record OtlpDestination(Uri Endpoint, bool IsHttp, string? ApiKey)
     public static OtlpDestination? ResolveHttp(IConfiguration configuration)
     {
         var apiKey = NonEmpty(configuration["AppHost:OtlpApiKey"]);
+        if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL") is { } http)
+            return new(new Uri(http), IsHttp: true, apiKey);
+        // A dashboard with only a gRPC endpoint: the relay has nowhere of this run's to go.
+        if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_ENDPOINT_URL") is not null)
+            return null;
         if (NonEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { } endpoint && IsHttpProtocol(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]))
             return new(new Uri(endpoint), IsHttp: true, apiKey);
-        if (NonEmpty(configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"]) is { } http)
-            return new(new Uri(http), IsHttp: true, apiKey);
         return null;
     }
+
+    // Aspire reads the legacy DOTNET_ name when the ASPIRE_ one is not set; so does this.
+    private static string? Setting(IConfiguration configuration, string name, string legacy) =>
+        NonEmpty(configuration[name]) ?? NonEmpty(configuration[legacy]);
 
     /// <summary>The URL of one signal (<c>traces</c>, <c>logs</c>, <c>metrics</c>) on an OTLP/HTTP destination.</summary>
     public Uri SignalUrl(string signal) => new($"{Endpoint.AbsoluteUri.TrimEnd('/')}/v1/{signal}");

@@ -7,7 +7,9 @@ namespace ClaudeBottle.Launcher.Cli;
 /// <summary><c>--check</c>: validate the manifest and print each bottle's plan; start nothing.</summary>
 public static class CheckCommand
 {
-    public static int Run(LaunchOptions options, TextWriter output, TextWriter errors, Func<string, string?> environment)
+    /// <summary>Checks and prints; <paramref name="maxContextBytes"/> caps each build context (<c>ClaudeBottle:MaxBuildContextSize</c>).</summary>
+    public static int Run(LaunchOptions options, TextWriter output, TextWriter errors, Func<string, string?> environment,
+        long maxContextBytes = BuildContext.DefaultMaxBytes)
     {
         IReadOnlyList<ResolvedBottle> bottles;
         BottleManifest manifest;
@@ -22,6 +24,13 @@ public static class CheckCommand
             return 1;
         }
 
+        if (ContextProblems(bottles, maxContextBytes, options.ManifestPath) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+                errors.WriteLine(problem);
+            return 1;
+        }
+
         var bottleCount = bottles.Select(b => b.BottleName).Distinct().Count();
         output.WriteLine($"{options.ManifestPath} is valid: {Count(bottles.Count, "agent")} in {Count(bottleCount, "bottle")}.");
         output.WriteLine($"proxy: pipelock {PipelockImage.Reference}");
@@ -32,9 +41,30 @@ public static class CheckCommand
         foreach (var bottle in bottles)
         {
             output.WriteLine();
-            output.Write(PlanFormatter.Format(bottle, manifest.Directory));
+            output.Write(PlanFormatter.Format(bottle, manifest.Directory, maxContextBytes));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// What is wrong with the bottles' build contexts (a special file, over the cap, a bad .dockerignore), from their
+    /// metadata: nothing is read but the ignore files, so checking is safe before any plan is approved.
+    /// </summary>
+    public static IReadOnlyList<string> ContextProblems(IEnumerable<ResolvedBottle> bottles, long maxContextBytes, string manifestPath)
+    {
+        var problems = new List<string>();
+        foreach (var build in bottles.Select(b => b.Image).OfType<ImageSource.Build>().Distinct())
+        {
+            try
+            {
+                BuildContext.Scan(build.Context, Path.GetRelativePath(build.Context, build.Dockerfile).Replace('\\', '/'), maxContextBytes);
+            }
+            catch (Exception e) when (e is BuildContextException or IOException)
+            {
+                problems.Add($"{Path.GetFileName(manifestPath)}: {e.Message}");
+            }
+        }
+        return problems;
     }
 
     private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";

@@ -1,6 +1,7 @@
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Resolution;
+using ClaudeBottle.Launcher.Runtime;
 using Microsoft.Extensions.Configuration;
 
 namespace ClaudeBottle.Launcher.Cli;
@@ -35,18 +36,17 @@ public static class LaunchCommand
             errors.WriteLine($"{e.Message}{Environment.NewLine}Run with --help to see the options.");
             return LaunchDecision.Exit(2);
         }
-        if (options.Check)
-            return LaunchDecision.Exit(CheckCommand.Run(options, output, errors, environment));
-
         // The settings Aspire will bind, read the same way, so that a bad one stops here rather than mid-start.
-        var settings = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. options.AspireArgs]).Build()
-            .GetSection(ClaudeBottleOptions.Section).Get<ClaudeBottleOptions>() ?? new ClaudeBottleOptions();
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. options.AspireArgs]).Build();
+        var settings = configuration.GetSection(ClaudeBottleOptions.Section).Get<ClaudeBottleOptions>() ?? new ClaudeBottleOptions();
         if (settings.Problems() is { Count: > 0 } problems)
         {
             foreach (var problem in problems)
                 errors.WriteLine(problem);
             return LaunchDecision.Exit(1);
         }
+        if (options.Check)
+            return LaunchDecision.Exit(CheckCommand.Run(options, output, errors, environment, settings.MaxBuildContextBytes));
 
         BottleManifest manifest;
         IReadOnlyList<ResolvedBottle> bottles = [];
@@ -62,6 +62,34 @@ public static class LaunchCommand
             errors.WriteLine(e.Message);
             return LaunchDecision.Exit(1);
         }
+        if (CheckCommand.ContextProblems(bottles, settings.MaxBuildContextBytes, options.ManifestPath) is { Count: > 0 } contextProblems)
+        {
+            foreach (var problem in contextProblems)
+                errors.WriteLine(problem);
+            return LaunchDecision.Exit(1);
+        }
+
+        // The folder the reaper trusts is checked before anything starts: one another user could write in is refused.
+        // The run's own dashboard and OTLP endpoints are chosen here, so Aspire prints the real address.
+        IReadOnlyList<string> endpoints = [];
+        if (!IsPublish(options.AspireArgs))
+        {
+            try
+            {
+                StateFolder.Prepare(settings.StateRoot, environment);
+            }
+            catch (StateFolderException e)
+            {
+                errors.WriteLine(e.Message);
+                return LaunchDecision.Exit(1);
+            }
+            (endpoints, var problem) = RunEndpoints.Choose(configuration);
+            if (problem is not null)
+            {
+                errors.WriteLine(problem);
+                return LaunchDecision.Exit(1);
+            }
+        }
 
         if (options.Attach)
         {
@@ -73,7 +101,7 @@ public static class LaunchCommand
             // Attached, the user is at this terminal rather than the dashboard: ask here, as the original tool did.
             if (!options.Yes)
             {
-                output.Write(PlanFormatter.Format(bottles.Single(b => b.Name == options.Agents[0]), manifest.Directory) + "Start this bottle? [y/N] ");
+                output.Write(PlanFormatter.Format(bottles.Single(b => b.Name == options.Agents[0]), manifest.Directory, settings.MaxBuildContextBytes) + "Start this bottle? [y/N] ");
                 if (terminal!.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
                 {
                     output.WriteLine("Not started.");
@@ -82,7 +110,8 @@ public static class LaunchCommand
                 options = options with { Yes = true };
             }
         }
-        return new LaunchDecision(null, manifest, options.ToAspireArguments());
+        // The user's own arguments come last, so they win.
+        return new LaunchDecision(null, manifest, [.. endpoints, .. options.ToAspireArguments()]);
     }
 
     private static bool IsPublish(IReadOnlyList<string> aspireArgs)

@@ -1,5 +1,6 @@
 using System.Text;
 using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Cli;
@@ -10,10 +11,11 @@ namespace ClaudeBottle.Launcher.Cli;
 /// </summary>
 public static class PlanFormatter
 {
-    /// <summary>The mark on a mount whose real path lies outside the manifest's directory.</summary>
+    /// <summary>The mark on a mount or build context whose real path lies outside the manifest's directory.</summary>
     public const string OutsideMark = "(outside the manifest's directory)";
 
-    public static string Format(ResolvedBottle bottle, string manifestDirectory)
+    /// <summary>The plan of <paramref name="bottle"/>; a build context is capped at <paramref name="maxContextBytes"/> (<c>ClaudeBottle:MaxBuildContextSize</c>).</summary>
+    public static string Format(ResolvedBottle bottle, string manifestDirectory, long maxContextBytes = BuildContext.DefaultMaxBytes)
     {
         // Mount sources are real paths, so "inside" is judged against the directory's real path too.
         manifestDirectory = HostFile.Resolve(manifestDirectory, out _) ?? manifestDirectory;
@@ -21,6 +23,8 @@ public static class PlanFormatter
         var mode = bottle.IsHeadless ? "headless" : "interactive";
         text.AppendLine($"agent {bottle.Name} (bottle {bottle.BottleName}, {mode})");
         Line(text, "image", [bottle.Image.ToString()!]);
+        if (bottle.Image is ImageSource.Build build)
+            Line(text, "context", [Context(build, manifestDirectory, maxContextBytes)]);
         Line(text, "allowlist", bottle.Allowlist);
         Line(text, "env", bottle.Environment.IsEmpty ? ["(none)"] : bottle.Environment.Select(e => e.ToString()));
         Line(text, "mounts", bottle.Mounts.IsEmpty
@@ -41,6 +45,24 @@ public static class PlanFormatter
         {
             text.Append(first ? $"  {label + ":",-12}" : new string(' ', 14)).AppendLine(value);
             first = false;
+        }
+    }
+
+    /// <summary>
+    /// The build context's real path, marked when outside the manifest's directory, and what it holds, from metadata
+    /// alone: its files are read only once the plan is approved.
+    /// </summary>
+    private static string Context(ImageSource.Build build, string manifestDirectory, long maxContextBytes)
+    {
+        var where = Shown(build.Context, manifestDirectory);
+        try
+        {
+            var dockerfile = Path.GetRelativePath(build.Context, build.Dockerfile).Replace('\\', '/');
+            return $"{where}: {BuildContext.Scan(build.Context, dockerfile, maxContextBytes)}";
+        }
+        catch (Exception e) when (e is BuildContextException or IOException)
+        {
+            return $"{where}: REFUSED, {e.Message}";
         }
     }
 

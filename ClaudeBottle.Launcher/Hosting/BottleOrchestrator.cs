@@ -28,6 +28,7 @@ internal sealed class BottleOrchestrator(
     BottleRemoval removal,
     BackgroundWork background,
     ILogger<BottleOrchestrator> logger,
+    ClaudeBottleOptions options,
     TelemetryRelayFollower? relay = null)
 {
     private readonly ConcurrentDictionary<string, BottleSession> _sessions = new();
@@ -84,6 +85,11 @@ internal sealed class BottleOrchestrator(
         {
             lease = await readiness.EnsureAsync(ct);
         }
+        catch (StateFolderException e)
+        {
+            await publisher.FailAsync(bottle, e.Message);
+            return;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await publisher.FailAsync(bottle, $"the container engine is not usable: {e.Message}. Start Docker, or point DOCKER_HOST at a running engine.");
@@ -98,7 +104,19 @@ internal sealed class BottleOrchestrator(
 
         // One trace per start.
         using var launch = LaunchTracing.Step("bottle.start", bottle.Name, root: true);
-        var planned = planner.Plan(bottle, lease, launch);
+        PlannedBottle planned;
+        try
+        {
+            planned = planner.Plan(bottle, lease, launch);
+        }
+        catch (BuildContextException e)
+        {
+            launch.Fail(e.Message);
+            await publisher.FailAsync(bottle, $"Bottle '{bottle.Name}' failed to start: {e.Message}");
+            return;
+        }
+        if (planned.ContextChange is { } change)
+            log.LogWarning("{Change}", change);
         await StartingAsync(bottle, session, planned.AgentImage, log);
 
         if (!await images.EnsureAsync(bottle, planned.Builds, ct))
@@ -140,7 +158,7 @@ internal sealed class BottleOrchestrator(
             properties: [.. BottleProperties.ForBottle(bottle.Bottle, agentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
         await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
         await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
-        log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory));
+        log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory, options.MaxBuildContextBytes));
     }
 
     /// <summary>The bottle runs: its table entry, what the dashboard shows of it, and what watches it.</summary>

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Hosting;
@@ -19,6 +20,9 @@ public sealed class BottleResource : Resource
 
     /// <summary>The bottle's resolved plan; <c>WithAllowlist</c> may widen its allowlist before the app starts.</summary>
     public ResolvedBottle Bottle { get; internal set; }
+
+    /// <summary>What the build context held when its plan was shown for approval; null when none was shown.</summary>
+    internal BuildContextSummary? ApprovedContext { get; set; }
 
     public BottleAgentResource Agent { get; }
 

@@ -46,6 +46,8 @@ public static class ClaudeBottleBuilderExtensions
                 AgentImage = options.AgentImageSettings,
                 PrebuiltAgentImage = options.PrebuiltAgentImage,
                 ProbeImage = options.ProbeImage,
+                ManifestDirectory = manifest.Directory,
+                MaxContextBytes = options.MaxBuildContextBytes,
             })).ExcludeFromManifest();
             return [];
         }

@@ -18,14 +18,33 @@ internal sealed class PlanApproval(IInteractionService interaction, ClaudeBottle
             log.LogError("Bottle {Bottle} needs approval, but there is no dashboard to ask in; run with --yes to approve every plan", bottle.Name);
             return false;
         }
-        var plan = PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory);
+        var shown = ScanContext(bottle);
+        var plan = PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory, options.MaxBuildContextBytes);
         log.LogInformation("Waiting for approval of bottle {Bottle}'s plan in the dashboard (run with --yes to approve every plan)", bottle.Name);
         var answer = await interaction.PromptConfirmationAsync($"Start bottle '{bottle.Name}'?", ApprovalText.Markdown(plan),
             new MessageBoxInteractionOptions { EnableMessageMarkdown = true, PrimaryButtonText = "Start", SecondaryButtonText = "Don't start", ShowSecondaryButton = true },
             ct);
         if (!answer.Canceled && answer.Data)
+        {
+            bottle.ApprovedContext = shown;
             return true;
+        }
         log.LogWarning("Bottle {Bottle} was not approved and stays stopped; use its Start command to ask again", bottle.Name);
         return false;
+    }
+
+    /// <summary>The build context's summary as the plan shows it (metadata only); null without one, or when it is refused.</summary>
+    private BuildContextSummary? ScanContext(BottleResource bottle)
+    {
+        if (bottle.Bottle.Image is not Resolution.ImageSource.Build build)
+            return null;
+        try
+        {
+            return BuildContext.Scan(build.Context, Path.GetRelativePath(build.Context, build.Dockerfile).Replace('\\', '/'), options.MaxBuildContextBytes);
+        }
+        catch (Exception e) when (e is BuildContextException or IOException)
+        {
+            return null; // The plan shows why; the build after approval refuses it again.
+        }
     }
 }

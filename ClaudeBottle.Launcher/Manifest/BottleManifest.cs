@@ -31,7 +31,10 @@ public sealed record BottleSpec(
 public sealed record ResourceSpec(double? Cpus, long? MemoryBytes, long? Pids);
 
 /// <summary>A Dockerfile (extending the standard agent image) and the directory it builds in.</summary>
-public sealed record BuildSpec(string Context, string Dockerfile);
+/// <param name="Context">The build context's real path.</param>
+/// <param name="Dockerfile">The Dockerfile's real path, inside the context.</param>
+/// <param name="Origin">The context as it was checked at load, compared again just before it is read.</param>
+public sealed record BuildSpec(string Context, string Dockerfile, ManifestPath? Origin = null);
 
 /// <summary>One agent: which bottle it runs in, what it brings, and what it is asked to do.</summary>
 public sealed record AgentSpec(

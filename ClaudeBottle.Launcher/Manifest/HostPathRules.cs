@@ -32,7 +32,7 @@ internal static class HostPathRules
         if (Refusal(real) is { } refusal)
         {
             var via = real == full ? "" : $"leads to {real}, which ";
-            problem = $"'{written}' {via}{refusal}; no bottle may mount it: {Fix(use)}";
+            problem = $"'{written}' {via}{refusal}; no bottle may {(use == HostPathUse.BuildContext ? "build from" : "mount")} it: {Fix(use)}";
             return null;
         }
         if (use != HostPathUse.SshFile && CredentialFolder(real) is { } credentials)
@@ -55,7 +55,7 @@ internal static class HostPathRules
         if (outside && HostPaths.IsWithin(full, manifestDirectory))
         {
             problem = $"'{written}' leads outside the manifest's directory through a symbolic link (to {real}); " +
-                      (use == HostPathUse.Skill ? Fix(use) : $"if you mean to mount {real}, write that path in the manifest");
+                      (use == HostPathUse.Skill ? Fix(use) : $"if you mean {real}, write that path in the manifest");
             return null;
         }
         if (use == HostPathUse.Skill && SkillFolder.Problem(real, written) is { } skillProblem)
@@ -129,7 +129,7 @@ internal static class HostPathRules
         (use, kind) switch
         {
             (HostPathUse.SshFile, HostFileKind.RegularFile) => null,
-            (HostPathUse.Workspace or HostPathUse.Skill, HostFileKind.Directory) => null,
+            (HostPathUse.Workspace or HostPathUse.Skill or HostPathUse.BuildContext, HostFileKind.Directory) => null,
             _ => Describe(kind),
         };
 
@@ -148,6 +148,7 @@ internal static class HostPathRules
     {
         HostPathUse.Workspace => "name a project directory of your own, e.g. \"./repos/app\" or \"~/code/app\"",
         HostPathUse.SshFile => "ssh entries are single key files, mounted read-only into ~/.ssh, e.g. \"~/.ssh/deploy_key\"",
+        HostPathUse.BuildContext => "a build context is a directory of your project holding the image's files, e.g. \"./images/python\"",
         _ => "a skill is a directory inside the manifest's directory holding SKILL.md",
     };
 

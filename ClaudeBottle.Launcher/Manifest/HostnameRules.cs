@@ -62,6 +62,21 @@ public static class HostnameRules
         }
         if (labels[^1].All(char.IsAsciiDigit))
             return $"'{entry}' is not a host name (its last label is numeric)";
+        return host.Length < entry.Length ? PublicSuffixProblem(entry, host.ToLowerInvariant()) : null;
+    }
+
+    /// <summary>A wildcard over a public suffix, or over a domain with one beneath it, would reach unrelated owners' hosts.</summary>
+    private static string? PublicSuffixProblem(string entry, string domain)
+    {
+        const string list = $"(Public Suffix List of {PublicSuffixList.Date})";
+        if (PublicSuffixList.IsPublicSuffix(domain))
+            return $"'{entry}' would allow every host under '{domain}', a public suffix whose names belong to unrelated " +
+                   $"owners {list}; list the hosts the agent needs, e.g. 'www.example.{domain}', or a wildcard one level down, " +
+                   $"e.g. '*.example.{domain}'";
+        if (PublicSuffixList.SuffixBeneath(domain) is { } beneath)
+            return $"'{entry}' would also allow every host under '{beneath}', a public suffix beneath '{domain}' whose names " +
+                   $"belong to unrelated owners {list}; list the hosts the agent needs instead, e.g. '{domain}' and " +
+                   $"'www.{domain}'";
         return null;
     }
 

@@ -111,6 +111,7 @@ internal sealed partial class ManifestReader
     {
         if (!ExpectKind(element, path, JsonValueKind.Object))
             return null;
+        ManifestPath? origin = null;
         string? context = null;
         var dockerfile = "Dockerfile";
         var dockerfilePath = JsonPaths.Child(path, "dockerfile");
@@ -120,9 +121,9 @@ internal sealed partial class ManifestReader
                 continue;
             if (key == "context")
             {
-                var full = HostPaths.Absolute(written, _directory);
-                if (Directory.Exists(full)) context = full;
-                else Error(childPath, $"'{written}' is not a directory (looked for {full}); the build context must exist");
+                // The real path, under the rules of every host path: what the plan shows and what is read after approval.
+                origin = HostPath(written, childPath, HostPathUse.BuildContext);
+                context = origin?.RealPath;
             }
             else
             {
@@ -141,13 +142,18 @@ internal sealed partial class ManifestReader
             Error(dockerfilePath, $"'{dockerfile}' must be relative to the build context");
             return null;
         }
-        var file = Path.GetFullPath(dockerfile, context);
-        if (!HostPaths.IsWithin(HostPaths.Real(file), HostPaths.Real(context)))
-            Error(dockerfilePath, $"'{dockerfile}' lies outside the build context {context}; the engine only sees files inside it");
-        else if (!File.Exists(file))
-            Error(dockerfilePath, $"'{dockerfile}' does not exist in the build context (looked for {file})");
+        // As the docker CLI does: a Dockerfile that is a link is read where it leads, which must be inside the context.
+        var full = Path.GetFullPath(dockerfile, context);
+        var found = HostFile.Inspect(full, out var why);
+        var file = found?.RealPath ?? full;
+        if (!HostPaths.IsWithin(file, context))
+            Error(dockerfilePath, $"'{dockerfile}' lies outside the build context {context} (it is {file}); the engine only sees files inside it");
+        else if (found is null)
+            Error(dockerfilePath, $"'{dockerfile}' does not exist in the build context (looked for {full}: {why})");
+        else if (found.Kind != HostFileKind.RegularFile)
+            Error(dockerfilePath, $"'{dockerfile}' is not a regular file ({file} is {HostPathRules.Describe(found.Kind)}); name the Dockerfile to build");
         else
-            return new BuildSpec(context, file);
+            return new BuildSpec(context, file, origin);
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Planning;
@@ -31,13 +32,14 @@ public static class AgentImages
     /// Decides an agent's image, for run mode and publish alike: a ready image as it is; otherwise the standard image
     /// (built, unless <paramref name="prebuiltStandard"/> names one), extended by the bottle's own Dockerfile if it has one.
     /// </summary>
-    public static AgentImagePlan PlanFor(ImageSource source, AgentImageSettings settings, string? prebuiltStandard)
+    public static AgentImagePlan PlanFor(ImageSource source, AgentImageSettings settings, string? prebuiltStandard,
+        long maxContextBytes = BuildContext.DefaultMaxBytes)
     {
         if (source is ImageSource.Reference reference)
             return new AgentImagePlan(reference.Image, null, null);
         var standard = prebuiltStandard is null ? Standard(settings) : null;
         var standardTag = prebuiltStandard ?? standard!.Tag;
-        var own = source is ImageSource.Build build ? Custom(build, standardTag) : null;
+        var own = source is ImageSource.Build build ? Custom(build, standardTag, maxContextBytes) : null;
         return new AgentImagePlan(own?.Tag ?? standardTag, standard, own);
     }
 
@@ -112,20 +114,21 @@ public static class AgentImages
             });
     }
 
-    /// <summary>A bottle's own image: its build context, with the standard image as the base argument.</summary>
-    public static ImageRecipe Custom(ImageSource.Build source, string standardTag)
+    /// <summary>
+    /// A bottle's own image: its build context, read as <c>docker build</c> reads it (<see cref="BuildContext"/>), with
+    /// the standard image as the base argument. This reads the context's files: call it only once the plan is approved.
+    /// </summary>
+    public static ImageRecipe Custom(ImageSource.Build source, string standardTag, long maxContextBytes = BuildContext.DefaultMaxBytes)
     {
-        var context = new DirectoryInfo(source.Context);
-        var files = context.EnumerateFiles("*", SearchOption.AllDirectories)
-            // As the docker CLI does, a script's execute permission travels with it: `RUN ./install.sh` must work.
-            .Select(f => new ContextFile(Path.GetRelativePath(context.FullName, f.FullName).Replace('\\', '/'), File.ReadAllBytes(f.FullName),
-                !OperatingSystem.IsWindows() && (f.UnixFileMode & UnixFileMode.UserExecute) != 0))
-            .OrderBy(f => f.Name, StringComparer.Ordinal)
-            .ToList();
+        // The context must still be the directory approved (same real path, device and inode), not one swapped in since.
+        if (source.Origin is { } origin && HostPathRules.Recheck(origin) is { } changed)
+            throw new BuildContextException(changed);
+        var dockerfile = Path.GetRelativePath(source.Context, source.Dockerfile).Replace('\\', '/');
+        var context = BuildContext.Read(source.Context, dockerfile, maxContextBytes);
+        var files = context.Entries;
         var args = new SortedDictionary<string, string>(StringComparer.Ordinal) { [BaseImageArgument] = standardTag };
-        var dockerfile = Path.GetRelativePath(context.FullName, source.Dockerfile).Replace('\\', '/');
         var tag = $"{CustomRepository}:{Hash(files, args.Append(new("dockerfile", dockerfile)))}";
-        return new ImageRecipe(new ImageBuild(tag, dockerfile, args, Labels()), files);
+        return new ImageRecipe(new ImageBuild(tag, dockerfile, args, Labels()), files) { Context = context.Summary };
     }
 
     private static Dictionary<string, string> Labels() => new() { [BottleLabels.Project] = BottleLabels.ProjectValue };
@@ -136,8 +139,15 @@ public static class AgentImages
         foreach (var file in files)
         {
             // Plain files hash as they always did, so that existing images keep their tags.
-            hash.AppendData(Encoding.UTF8.GetBytes($"file {file.Name} {file.Content.Length}{(file.Executable ? " x" : "")}\n"));
-            hash.AppendData(file.Content);
+            if (file.LinkTarget is { } target)
+                hash.AppendData(Encoding.UTF8.GetBytes($"link {file.Name} {target.Length} {target}\n"));
+            else if (file.IsDirectory)
+                hash.AppendData(Encoding.UTF8.GetBytes($"directory {file.Name}\n"));
+            else
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes($"file {file.Name} {file.Content.Length}{(file.Executable ? " x" : "")}\n"));
+                hash.AppendData(file.Content);
+            }
         }
         foreach (var (key, value) in args)
             hash.AppendData(Encoding.UTF8.GetBytes($"arg {key}={value}\n"));

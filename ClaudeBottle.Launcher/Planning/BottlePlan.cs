@@ -46,6 +46,10 @@ public sealed record BottlePlan(
             ReadOnlyRootFilesystem = true,
             // A crashed proxy comes back by itself; one stopped on purpose stays stopped.
             RestartUnlessStopped = true,
+            // The agent decides how much traffic the proxy carries: bounded, a flood costs the bottle, not the host.
+            MemoryBytes = PipelockImage.MemoryBytes,
+            Pids = PipelockImage.Pids,
+            Cpus = PipelockImage.Cpus,
             Binds = [new BindMount(settings.PipelockConfigFile, PipelockImage.ConfigPath, ReadOnly: true)],
             // pipelock's DLP scans its own environment for secret values (dlp.scan_env): given the bottle's secrets,
             // it blocks an agent that puts one in a URL. No file holds them.

@@ -31,8 +31,18 @@ public sealed class ClaudeBottleOptions
     /// <summary>A PEM file of CA certificates to trust, at build time and in every agent.</summary>
     public string? ExtraCaCertificates { get; set; }
 
-    /// <summary>Where run state (locks, generated configs) lives; per user under the temp directory when unset.</summary>
+    /// <summary>Where run state (locks, generated configs) lives: a private folder of this user's (Runtime/StateFolder), <c>~/.local/state/claude-bottle</c> when unset.</summary>
     public string? StateRoot { get; set; }
+
+    /// <summary>
+    /// The most a bottle's build context may send to the engine (files plus a tar header each), written like
+    /// <c>512m</c> or <c>1g</c>; 256 MiB when unset. A larger context is refused before anything is built.
+    /// </summary>
+    public string? MaxBuildContextSize { get; set; }
+
+    /// <summary><see cref="MaxBuildContextSize"/> in bytes (the default when unset or unreadable: <see cref="Problems"/> reports that).</summary>
+    public long MaxBuildContextBytes =>
+        MaxBuildContextSize is { Length: > 0 } size && Manifest.MemorySize.TryParse(size, out var bytes) && bytes is > 0 and <= BuildContext.LargestMaxBytes ? bytes : BuildContext.DefaultMaxBytes;
 
     public PipelockOptions Pipelock { get; set; } = new();
 
@@ -61,6 +71,8 @@ public sealed class ClaudeBottleOptions
         var problems = new List<string>();
         if (ExtraCaCertificates is { Length: > 0 } ca && !File.Exists(ca))
             problems.Add($"{Section}:{nameof(ExtraCaCertificates)} names {Path.GetFullPath(ca)}, which does not exist; give a PEM file of CA certificates, or unset it");
+        if (MaxBuildContextSize is { Length: > 0 } size && !(Manifest.MemorySize.TryParse(size, out var max) && max is > 0 and <= BuildContext.LargestMaxBytes))
+            problems.Add($"{BuildContext.MaxSizeKey} is '{size}'; write a size from 1k to 2g (a context is held in memory while it is sent), like 512m or 1g");
         try
         {
             SubnetAllocator.Parse(Network.AddressPool);

@@ -33,4 +33,6 @@ public sealed record ContainerSpec
     public HealthProbe? Health { get; init; }
     public IReadOnlyList<string> Dns { get; init; } = [];
     public bool Tty { get; init; }
+    /// <summary>Every container's output is rotated; none is kept without bound.</summary>
+    public LogRotation Logs { get; init; } = LogRotation.Default;
 }

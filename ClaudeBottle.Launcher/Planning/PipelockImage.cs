@@ -40,5 +40,12 @@ public static class PipelockImage
     /// <summary>pipelock runs as nobody; its config must be readable by that user.</summary>
     public const string User = "65534:65534";
 
+    /// <summary>Limits of each proxy: a Go proxy's memory grows with open connections, its threads stay few.</summary>
+    public const long MemoryBytes = 256L << 20;
+
+    public const long Pids = 128;
+
+    public const double Cpus = 1;
+
     public static IReadOnlyList<string> Command => ["run", "--config", ConfigPath];
 }

@@ -41,7 +41,8 @@ public sealed class BottleComposeEnvironment : Resource
         await using (task)
         {
             var executables = new HashSet<string>(StringComparer.Ordinal);
-            var files = ComposePublisher.Publish(Bottles, Settings, executables);
+            var links = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var files = ComposePublisher.Publish(Bottles, Settings, executables, links);
             Directory.CreateDirectory(output);
             foreach (var owned in Owned.Select(o => Path.Join(output, o)))
             {
@@ -55,6 +56,13 @@ public sealed class BottleComposeEnvironment : Resource
                 await File.WriteAllBytesAsync(full, content, context.CancellationToken);
                 if (executables.Contains(path) && !OperatingSystem.IsWindows())
                     File.SetUnixFileMode(full, File.GetUnixFileMode(full) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            }
+            // Links last, so that no file is written through one; each is written as a link, with its text, not followed.
+            foreach (var (path, target) in links)
+            {
+                var full = Path.Join(output, path);
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                File.CreateSymbolicLink(full, target);
             }
             context.Logger.LogInformation("Wrote {Count} files to {Output}", files.Count, output);
             await task.CompleteAsync($"Wrote {Path.Join(output, ComposePublisher.ComposeFileName)} and {files.Count - 1} more files",

@@ -40,9 +40,18 @@ public sealed class ComposeService
     public string? Cpus { get; set; }
     [YamlMember(Alias = "mem_limit")]
     public string? MemLimit { get; set; }
+    [YamlMember(Alias = "memswap_limit")]
+    public string? MemswapLimit { get; set; }
     [YamlMember(Alias = "pids_limit")]
     public long? PidsLimit { get; set; }
+    public ComposeLogging? Logging { get; set; }
     public SortedDictionary<string, string>? Labels { get; set; }
+}
+
+public sealed class ComposeLogging
+{
+    public required string Driver { get; init; }
+    public required SortedDictionary<string, string> Options { get; init; }
 }
 
 public sealed class ComposeBuild

@@ -15,6 +15,12 @@ public sealed record ComposeSettings
     public string? PrebuiltAgentImage { get; init; }
     /// <summary>A ready isolation-probe image; built from <c>docker/probe</c> when unset.</summary>
     public string? ProbeImage { get; init; }
+
+    /// <summary>The manifest's folder: a build context is published only from inside it. Null: no such check (tests).</summary>
+    public string? ManifestDirectory { get; init; }
+
+    /// <summary>The cap on a build context (<c>ClaudeBottle:MaxBuildContextSize</c>).</summary>
+    public long MaxContextBytes { get; init; } = BuildContext.DefaultMaxBytes;
 }
 
 /// <summary>
@@ -32,9 +38,12 @@ public static class ComposePublisher
     /// <param name="bottles">The bottles, resolved for publishing (<see cref="Resolve"/>).</param>
     /// <param name="settings">Images and options of the deployment.</param>
     /// <param name="executables">Receives the paths of files that must be executable (scripts of build contexts and skills).</param>
-    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings, ISet<string>? executables = null)
+    /// <param name="links">Receives the symbolic links of build contexts (path, then the link's text): written as links, never followed.</param>
+    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings, ISet<string>? executables = null,
+        IDictionary<string, string>? links = null)
     {
         executables ??= new HashSet<string>(StringComparer.Ordinal);
+        links ??= new SortedDictionary<string, string>(StringComparer.Ordinal);
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         var compose = new ComposeFile();
         var variables = new SortedSet<string>(StringComparer.Ordinal) { AgentLayout.TokenVariable };
@@ -48,7 +57,7 @@ public static class ComposePublisher
         var (probeImage, probeBuild) = ComposeProbe.Image(settings, files);
         foreach (var bottle in bottles.OrderBy(b => b.Name, StringComparer.Ordinal))
         {
-            var (agentImage, build) = AgentImage(bottle, settings, files, executables);
+            var (agentImage, build) = AgentImage(bottle, settings, files, executables, links);
             var configFile = $"pipelock/{bottle.Name}.yaml";
             files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigText.Write(bottle));
             var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{configFile}", caFile,
@@ -83,9 +92,14 @@ public static class ComposePublisher
         BottleResolver.Resolve(manifest, _ => "(published as a reference)");
 
     private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, ComposeSettings settings, SortedDictionary<string, byte[]> files,
-        ISet<string> executables)
+        ISet<string> executables, IDictionary<string, string> links)
     {
-        var images = AgentImages.PlanFor(bottle.Image, settings.AgentImage, settings.PrebuiltAgentImage);
+        // A deployment carries nothing from outside the manifest's folder; the context is read as docker build reads it.
+        if (bottle.Image is ImageSource.Build { Context: var context } && settings.ManifestDirectory is { } folder
+            && !HostPaths.IsWithin(context, HostPaths.Real(Path.GetFullPath(folder))))
+            throw new BuildContextException($"the build context {context} of bottle '{bottle.Name}' lies outside the manifest's folder {folder}; " +
+                                            "a published deployment carries nothing from outside it: move the context under that folder");
+        var images = AgentImages.PlanFor(bottle.Image, settings.AgentImage, settings.PrebuiltAgentImage, settings.MaxContextBytes);
         if (images.Standard is { } standard)
             foreach (var file in standard.Files)
                 files[$"images/agent/{file.Name}"] = file.Content;
@@ -93,6 +107,13 @@ public static class ComposePublisher
         {
             foreach (var file in own.Files)
             {
+                if (file.LinkTarget is { } target)
+                {
+                    links[$"images/{bottle.Name}/{file.Name}"] = target;
+                    continue;
+                }
+                if (file.IsDirectory)
+                    continue; // Made as the files under it are written.
                 files[$"images/{bottle.Name}/{file.Name}"] = file.Content;
                 if (file.Executable)
                     executables.Add($"images/{bottle.Name}/{file.Name}");
@@ -136,7 +157,13 @@ public static class ComposePublisher
         } : null,
         Cpus = spec.Cpus?.ToString(CultureInfo.InvariantCulture),
         MemLimit = spec.MemoryBytes is { } m ? MemorySize.Format(m) : null,
+        MemswapLimit = spec.MemoryBytes is { } swap ? MemorySize.Format(swap) : null,
         PidsLimit = spec.Pids,
+        Logging = new ComposeLogging
+        {
+            Driver = LogRotation.Driver,
+            Options = new(StringComparer.Ordinal) { ["max-size"] = spec.Logs.MaxSize, ["max-file"] = spec.Logs.Files.ToString(CultureInfo.InvariantCulture) },
+        },
         Labels = Labels(spec.Labels),
     };
 

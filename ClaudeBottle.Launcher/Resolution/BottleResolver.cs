@@ -26,7 +26,7 @@ public static class BottleResolver
                 Image: bottle switch
                 {
                     { Image: { } image } => new ImageSource.Reference(image),
-                    { Build: { } build } => new ImageSource.Build(build.Context, build.Dockerfile),
+                    { Build: { } build } => new ImageSource.Build(build.Context, build.Dockerfile, build.Origin),
                     _ => new ImageSource.Standard(),
                 },
                 Allowlist: EffectiveAllowlist(bottle.Allowlist),

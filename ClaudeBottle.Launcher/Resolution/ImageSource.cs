@@ -1,3 +1,5 @@
+using ClaudeBottle.Launcher.Manifest;
+
 namespace ClaudeBottle.Launcher.Resolution;
 
 /// <summary>Where an agent's image comes from.</summary>
@@ -15,8 +17,8 @@ public abstract record ImageSource
         public override string ToString() => Image;
     }
 
-    /// <summary>A Dockerfile extending the standard image, built by the app host.</summary>
-    public sealed record Build(string Context, string Dockerfile) : ImageSource
+    /// <summary>A Dockerfile extending the standard image, built by the app host; both paths are real (links resolved) when loaded.</summary>
+    public sealed record Build(string Context, string Dockerfile, ManifestPath? Origin = null) : ImageSource
     {
         public override string ToString() => $"built from {Dockerfile}";
     }

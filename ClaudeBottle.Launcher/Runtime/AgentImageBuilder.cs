@@ -30,22 +30,40 @@ public sealed class AgentImageBuilder(IContainerEngine engine)
     private async Task BuildAsync(ImageBuild build, IReadOnlyList<ContextFile> files, Action<string> progress, CancellationToken ct)
     {
         progress($"building image {build.Tag}");
-        using var context = new MemoryStream();
-        await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            foreach (var file in files)
-            {
-                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, file.Name)
-                {
-                    DataStream = new MemoryStream(file.Content),
-                    Mode = file.Executable ? ExecutableMode : FileMode,
-                }, ct);
-            }
-        }
-        context.Position = 0;
+        using var context = await TarAsync(files, ct);
         await engine.BuildImageAsync(build, context, progress, ct);
         progress($"built image {build.Tag}");
     }
+
+    /// <summary>The build context as the engine receives it: a tar of <paramref name="files"/>, in their order.</summary>
+    public static async Task<MemoryStream> TarAsync(IReadOnlyList<ContextFile> files, CancellationToken ct)
+    {
+        var context = new MemoryStream();
+        await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var file in files)
+                await tar.WriteEntryAsync(Entry(file), ct);
+        }
+        context.Position = 0;
+        return context;
+    }
+
+    /// <summary>
+    /// A context entry as the docker CLI sends it: a symbolic link stays a link carrying its text (the engine resolves
+    /// it inside the image, never on this host), a directory is a directory, a file carries its content.
+    /// </summary>
+    public static PaxTarEntry Entry(ContextFile file) => file switch
+    {
+        { LinkTarget: { } target } => new PaxTarEntry(TarEntryType.SymbolicLink, file.Name) { LinkName = target, Mode = LinkMode },
+        { IsDirectory: true } => new PaxTarEntry(TarEntryType.Directory, file.Name) { Mode = ExecutableMode },
+        _ => new PaxTarEntry(TarEntryType.RegularFile, file.Name)
+        {
+            DataStream = new MemoryStream(file.Content),
+            Mode = file.Executable ? ExecutableMode : FileMode,
+        },
+    };
+
+    private const UnixFileMode LinkMode = ExecutableMode | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 

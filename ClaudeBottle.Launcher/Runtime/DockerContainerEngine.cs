@@ -138,8 +138,15 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             RestartPolicy = new RestartPolicy { Name = spec.RestartUnlessStopped ? RestartPolicyKind.UnlessStopped : RestartPolicyKind.No },
             NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
             Memory = spec.MemoryBytes ?? 0,
+            // Equal to Memory: no swap. Left unset, the engine lets a container swap as much again as its memory limit.
+            MemorySwap = spec.MemoryBytes ?? 0,
             PidsLimit = spec.Pids,
             DNS = spec.Dns.ToList(),
+            LogConfig = new LogConfig
+            {
+                Type = LogRotation.Driver,
+                Config = new Dictionary<string, string> { ["max-size"] = spec.Logs.MaxSize, ["max-file"] = spec.Logs.Files.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            },
         };
         var response = await client.Containers.CreateContainerAsync(new CreateContainerParameters
         {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using ClaudeBottle.Integration.Tests.Docker;
 
@@ -79,9 +77,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
         ];
         return new Command(Path.Join(AppContext.BaseDirectory, "ClaudeBottle.AppHost"), appHostArgs, new Dictionary<string, string>
         {
-            // A plain run needs the dashboard on http, as the app host's launch profile sets it up.
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
-            ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
+            // A plain run needs the dashboard on http, as the app host's launch profile sets it up; the app host picks
+            // its own free ports for the dashboard and its OTLP endpoints.
             ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
             ["CLAUDE_BOTTLE_OAUTH_TOKEN"] = AppHostRun.Token,
         });
@@ -104,11 +101,4 @@ internal sealed class AppHostProcess : IAsyncDisposable
     }
 
     public static string Quote(string arg) => "'" + arg.Replace("'", "'\\''") + "'";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -29,6 +29,16 @@ internal sealed partial class DashboardApi : IDisposable
         return new DashboardApi(client);
     }
 
+    /// <summary>Where this dashboard is.</summary>
+    public Uri Address => _client.BaseAddress!;
+
+    /// <summary>The resources the dashboard holds telemetry of, as its API lists them.</summary>
+    public async Task<string> ResourcesAsync()
+    {
+        using var response = await _client.GetAsync("/api/telemetry/resources");
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>
     /// The log records the dashboard holds under <paramref name="resource"/>, as its API returns them (it answers 404
     /// for a resource it has no telemetry of yet).

@@ -19,10 +19,10 @@ namespace ClaudeBottle.Integration.Tests.Telemetry;
 /// </summary>
 public sealed class TelemetryTests
 {
-    private const string ClaudeEvent = "fake claude telemetry event";
+    internal const string ClaudeEvent = "fake claude telemetry event";
 
     /// <summary>What the stand-in exports: as Claude Code would, under a service name of its own choosing.</summary>
-    private static byte[] ClaudeLogs()
+    internal static byte[] ClaudeLogs()
     {
         var resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "claude-code" } } } };
         var record = new LogRecord { Body = new AnyValue { StringValue = ClaudeEvent }, SeverityText = "Information" };
@@ -31,7 +31,7 @@ public sealed class TelemetryTests
     }
 
     /// <summary>A metric as Claude Code names its token counter, again under a service name of its own choosing.</summary>
-    private static byte[] ClaudeMetrics() => new ExportMetricsServiceRequest
+    internal static byte[] ClaudeMetrics() => new ExportMetricsServiceRequest
     {
         ResourceMetrics =
         {

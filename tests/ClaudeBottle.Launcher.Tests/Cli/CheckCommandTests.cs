@@ -38,7 +38,7 @@ public sealed class CheckCommandTests
         output.Should().Contain("agent reviewer (bottle default, headless)");
         output.Should().Contain("  image:      built from ");
         output.Should().Contain("  permission: acceptEdits", "every label is followed by a space, the longest too");
-        output.Should().Contain("*.githubusercontent.com").And.Contain("api.anthropic.com");
+        output.Should().Contain("raw.githubusercontent.com").And.Contain("api.anthropic.com");
         output.Should().Contain("GITHUB_TOKEN (from ${GITHUB_TOKEN})").And.Contain("REVIEW_DEPTH");
         output.Should().Contain("skills/code-review -> /home/claude/.claude/skills/code-review (read-only)");
         output.Should().Contain("repos/app -> /workspace (read-write)");
@@ -79,5 +79,20 @@ public sealed class CheckCommandTests
         var (badExit, _, errors) = Run(manifest, _ => null, "nobody");
         badExit.Should().NotBe(0);
         errors.Should().Contain("--agent nobody: no agent of that name");
+    }
+    [Fact]
+    public async Task A_build_context_holding_a_fifo_fails_the_check_naming_it_without_hanging()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("image/Dockerfile", "FROM x\n");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", System.IO.Path.Join(dir.Path, "image", "pipe")))
+            mkfifo.WaitForExit();
+        var manifest = dir.Write("claude-bottle.json", """{ "bottles": { "default": { "build": { "context": "image" } } }, "agents": { "a": {} } }""");
+
+        var (exit, output, errors) = await Task.Run(() => Run(manifest, _ => null)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        exit.Should().Be(1);
+        errors.Should().Contain("claude-bottle.json: the build context").And.Contain("'pipe' is a named pipe (FIFO)");
+        output.Should().NotContain("is valid");
     }
 }

@@ -15,13 +15,13 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
     private DistributedApplication? _app;
 
     private (BottleOrchestrator Orchestrator, ResourceNotificationService Notifications, BottleResource Bottle) StartApp(
-        FakeEngine engine, bool approve = true)
+        FakeEngine engine, bool approve = true, string? stateRoot = null)
     {
         // No dashboard: nobody could answer an approval, and none is needed to drive bottles.
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
         {
             DisableDashboard = true,
-            Args = [$"--ClaudeBottle:StateRoot={_dir.Path}", $"--ClaudeBottle:AutoApprove={approve}",
+            Args = [$"--ClaudeBottle:StateRoot={stateRoot ?? _dir.Path}", $"--ClaudeBottle:AutoApprove={approve}",
                 "--ClaudeBottle:Telemetry:Enabled=false", "--ClaudeBottle:AgentImage=agent:1", "--ClaudeBottle:Pipelock:Image=proxy:1",
                 "--ClaudeBottle:ProbeImage=probe:1"],
         });
@@ -83,6 +83,23 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
         await WaitAsync(notifications, "solo-proxy", KnownResourceStates.FailedToStart);
         engine.Containers.Should().BeEmpty();
         engine.Networks.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_state_folder_that_is_a_symlink_fails_the_start_and_nothing_is_made()
+    {
+        var target = Directory.CreateDirectory(Path.Join(_dir.Path, "elsewhere")).FullName;
+        var link = Path.Join(_dir.Path, "state");
+        File.CreateSymbolicLink(link, target);
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" } };
+        var (orchestrator, notifications, bottle) = StartApp(engine, stateRoot: link);
+
+        await orchestrator.StartAsync(bottle, CancellationToken.None);
+
+        await WaitAsync(notifications, "solo", KnownResourceStates.FailedToStart);
+        engine.Containers.Should().BeEmpty();
+        engine.Networks.Should().BeEmpty();
+        Directory.EnumerateFileSystemEntries(target).Should().BeEmpty("no lock or state was written through the link");
     }
 
     [Fact]

@@ -6,11 +6,14 @@ public sealed class HostnameRulesTests
 {
     [Theory]
     [InlineData("github.com")]
-    [InlineData("*.githubusercontent.com")]
+    [InlineData("raw.githubusercontent.com")]
+    [InlineData("*.example.co.uk")]
+    [InlineData("*.npmjs.org")]
+    [InlineData("*.mybucket.s3.amazonaws.com")]
+    [InlineData("github.io")]
     [InlineData("API.Anthropic.COM")]
     [InlineData("xn--bcher-kva.example")]
     [InlineData("a-b.c0.io")]
-    [InlineData("*.co.uk")]
     public void Accepts(string entry) => HostnameRules.Check(entry).Should().BeNull();
 
     [Theory]
@@ -25,6 +28,33 @@ public sealed class HostnameRulesTests
     [InlineData("*.*.example.com", "wrong place")]
     [InlineData("ftp://files.example.com", "e.g. 'files.example.com'")]
     public void Rejects(string entry, string reason) => HostnameRules.Check(entry).Should().Contain(reason);
+
+    // ICANN section, private section, a wildcard rule (*.compute.amazonaws.com), and domains with a suffix beneath them.
+    [Theory]
+    [InlineData("*.co.uk", "every host under 'co.uk', a public suffix")]
+    [InlineData("*.CO.UK", "every host under 'co.uk', a public suffix")]
+    [InlineData("*.github.io", "every host under 'github.io', a public suffix")]
+    [InlineData("*.githubusercontent.com", "every host under 'githubusercontent.com', a public suffix")]
+    [InlineData("*.s3.amazonaws.com", "every host under 's3.amazonaws.com', a public suffix")]
+    [InlineData("*.eu-west-1.compute.amazonaws.com", "every host under 'eu-west-1.compute.amazonaws.com', a public suffix")]
+    [InlineData("*.xn--55qx5d.cn", "every host under 'xn--55qx5d.cn', a public suffix")]
+    [InlineData("*.amazonaws.com", "also allow every host under 's3.amazonaws.com', a public suffix beneath 'amazonaws.com'")]
+    [InlineData("*.compute.amazonaws.com", "also allow every host under '*.compute.amazonaws.com'")]
+    public void Rejects_wildcards_over_a_public_suffix(string entry, string reason)
+    {
+        var problem = HostnameRules.Check(entry);
+        problem.Should().Contain(reason).And.Contain($"Public Suffix List of {PublicSuffixList.Date}").And.Contain("list the hosts the agent needs");
+    }
+
+    [Theory]
+    [InlineData("co.uk", true)]
+    [InlineData("example.co.uk", false)]
+    [InlineData("com", true)]
+    [InlineData("anything.compute.amazonaws.com", true)]
+    [InlineData("city.kawasaki.jp", false)] // An exception rule (!city.kawasaki.jp) under *.kawasaki.jp.
+    [InlineData("other.kawasaki.jp", true)]
+    public void Public_suffixes_follow_the_lists_rules(string domain, bool suffix) =>
+        PublicSuffixList.IsPublicSuffix(domain).Should().Be(suffix);
 
     [Fact]
     public void Rejects_labels_over_63_and_names_over_253_characters()

@@ -51,6 +51,25 @@ public sealed class ComposePublisherTests
     }
 
     [Fact]
+    public void Every_service_rotates_its_logs_has_no_swap_and_the_proxy_is_limited()
+    {
+        var services = Map(Compose(Publish("issue-example.jsonc")), "services");
+
+        foreach (var (name, node) in services.Children)
+        {
+            var service = (YamlMappingNode)node;
+            Map(service, "logging").Children["driver"].ToString().Should().Be("json-file", name.ToString());
+            Map(service, "logging", "options").Children["max-size"].ToString().Should().Be("10m");
+            Map(service, "logging", "options").Children["max-file"].ToString().Should().Be("3");
+            service.Children["memswap_limit"].ToString().Should().Be(service.Children["mem_limit"].ToString(), "no swap for {0}", name);
+        }
+        var proxy = Map(services, "reviewer-proxy");
+        proxy.Children["mem_limit"].ToString().Should().Be("256m");
+        proxy.Children["pids_limit"].ToString().Should().Be("128");
+        proxy.Children["cpus"].ToString().Should().Be("1");
+    }
+
+    [Fact]
     public void Secrets_are_references_and_the_env_example_names_them()
     {
         var files = Publish("issue-example.jsonc");

@@ -97,7 +97,9 @@ public sealed class BottleResolverTests
             new BottleMount(MountKind.Workspace, Path.Join(dir, "repos", "app"), "/workspace", false),
         });
         bottle.Mounts.Select(m => m.Origin!.JsonPath).Should().Equal("agents.reviewer.skills[0]", "bottles.default.ssh[0]", "agents.reviewer.workspace");
-        bottle.Image.Should().Be(new ImageSource.Build(Path.Join(dir, "images", "python"), Path.Join(dir, "images", "python", "Dockerfile")));
+        var build = bottle.Image.Should().BeOfType<ImageSource.Build>().Subject;
+        (build.Context, build.Dockerfile).Should().Be((Path.Join(dir, "images", "python"), Path.Join(dir, "images", "python", "Dockerfile")));
+        build.Origin!.RealPath.Should().Be(build.Context, "the context is kept as it was checked, to be compared before it is read");
         bottle.Limits.Should().Be(new ResourceLimits(2, 4L << 30, 512));
         bottle.Prompt.Should().StartWith("Review the code");
     }

@@ -66,28 +66,6 @@ public sealed class BottleRunnerTests
     }
 
     [Fact]
-    public async Task The_reaper_keeps_going_when_one_removal_fails()
-    {
-        using var dir = new TempDirectory();
-        var engine = new FakeEngine();
-        var deadLock = Path.Join(dir.Path, "dead.lock");
-        var labels = new Dictionary<string, string>
-        {
-            [BottleLabels.Project] = BottleLabels.ProjectValue, [BottleLabels.Instance] = "dead", [BottleLabels.Lease] = deadLock,
-            [BottleLabels.Host] = Environment.MachineName, [BottleLabels.Bottle] = "a", [BottleLabels.Role] = "agent",
-        };
-        await engine.CreateContainerAsync(new ContainerSpec { Name = "left-1", Image = "x", Labels = labels, Network = "n" }, CancellationToken.None);
-        await engine.CreateNetworkAsync(new NetworkSpec("left-net", true, labels, new Dictionary<string, string>()), CancellationToken.None);
-        engine.Failures[nameof(IContainerEngine.RemoveContainerAsync)] = new InvalidOperationException("removal already in progress");
-        using var current = InstanceLease.Acquire(dir.Path);
-
-        var result = await new Reaper(engine, NullLogger.Instance).ReapAsync(current, CancellationToken.None);
-
-        result.Removed.Select(o => o.Name).Should().Equal("left-net");
-        engine.Networks.Should().BeEmpty();
-    }
-
-    [Fact]
     public async Task Each_network_gets_its_own_subnet_and_an_exhausted_pool_is_a_clear_error()
     {
         using var dir = new TempDirectory();

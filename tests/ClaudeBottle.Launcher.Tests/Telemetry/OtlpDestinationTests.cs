@@ -9,13 +9,25 @@ public sealed class OtlpDestinationTests
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
     [Fact]
-    public void The_standard_variable_wins_over_the_dashboard()
+    public void Without_a_dashboard_the_standard_variable_is_the_destination()
     {
-        var config = Config(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
-            ("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "http://localhost:18890"));
+        var config = Config(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"));
 
         OtlpDestination.ResolveHttp(config)!.Endpoint.Should().Be(new Uri("http://collector:4318"));
         OtlpDestination.Resolve(config)!.IsHttp.Should().BeTrue();
+    }
+
+    /// <summary>Inherited from whatever started the app host, the standard variable names someone else's dashboard.</summary>
+    [Fact]
+    public void In_an_app_host_its_own_dashboard_wins_over_an_inherited_standard_variable()
+    {
+        var config = Config(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:18889"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "http://127.0.0.1:40001"), ("DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "http://127.0.0.1:40002"));
+
+        OtlpDestination.Resolve(config)!.Endpoint.Should().Be(new Uri("http://127.0.0.1:40001"));
+        OtlpDestination.ResolveHttp(config)!.Endpoint.Should().Be(new Uri("http://127.0.0.1:40002"), "the legacy name counts as Aspire's does");
+        OtlpDestination.ResolveHttp(Config(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:18890"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "http://127.0.0.1:40001"))).Should().BeNull("a dashboard without OTLP/HTTP gives the relay nowhere of its own");
     }
 
     [Fact]
