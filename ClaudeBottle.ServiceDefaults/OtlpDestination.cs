@@ -3,10 +3,10 @@ using Microsoft.Extensions.Configuration;
 namespace ClaudeBottle.ServiceDefaults;
 
 /// <summary>
-/// Where a process sends its OTLP: in an Aspire app host, its own dashboard's OTLP endpoints; else
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the standard variable, which Aspire sets for the processes it runs). An app host
-/// never follows that variable while it has a dashboard: inherited from whatever started it (a shell inside another
-/// run, say), it would send this run's telemetry to someone else's dashboard.
+/// Where a process sends its OTLP: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> when set (the standard variable: a collector the
+/// operator names), else, in an Aspire app host, its own dashboard's OTLP endpoints. The dashboard's API key goes only
+/// to the dashboard: each run has a key of its own, so a variable inherited from another run reaches a dashboard that
+/// refuses this run's telemetry rather than one that shows it.
 /// </summary>
 public sealed record OtlpDestination(Uri Endpoint, bool IsHttp, string? ApiKey)
 {
@@ -16,27 +16,24 @@ public sealed record OtlpDestination(Uri Endpoint, bool IsHttp, string? ApiKey)
     /// <summary>The destination for any protocol, or null when nobody listens.</summary>
     public static OtlpDestination? Resolve(IConfiguration configuration)
     {
+        if (NonEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { } endpoint)
+            return new(new Uri(endpoint), IsHttpProtocol(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]), ApiKey: null);
         var apiKey = NonEmpty(configuration["AppHost:OtlpApiKey"]);
         if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_ENDPOINT_URL") is { } grpc)
             return new(new Uri(grpc), IsHttp: false, apiKey);
         if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL") is { } http)
             return new(new Uri(http), IsHttp: true, apiKey);
-        if (NonEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { } endpoint)
-            return new(new Uri(endpoint), IsHttpProtocol(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]), apiKey);
         return null;
     }
 
     /// <summary>An OTLP/HTTP destination (what a relay of raw protobuf bodies needs), or null when there is none.</summary>
     public static OtlpDestination? ResolveHttp(IConfiguration configuration)
     {
+        if (NonEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { } endpoint)
+            return IsHttpProtocol(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]) ? new(new Uri(endpoint), IsHttp: true, ApiKey: null) : null;
         var apiKey = NonEmpty(configuration["AppHost:OtlpApiKey"]);
         if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL") is { } http)
             return new(new Uri(http), IsHttp: true, apiKey);
-        // A dashboard with only a gRPC endpoint: the relay has nowhere of this run's to go.
-        if (Setting(configuration, "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "DOTNET_DASHBOARD_OTLP_ENDPOINT_URL") is not null)
-            return null;
-        if (NonEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { } endpoint && IsHttpProtocol(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]))
-            return new(new Uri(endpoint), IsHttp: true, apiKey);
         return null;
     }
 

@@ -38,6 +38,12 @@ public static class IsolationProbe
         Dns = agent.Dns,
         User = agent.User,
         ReadOnlyRootFilesystem = true,
+        DropAllCapabilities = true,
+        NoNewPrivileges = true,
+        // Its own small limits, not the agent's: it only opens a few connections, and must not cost what an agent may.
+        MemoryBytes = 64L * 1024 * 1024,
+        Pids = 64,
+        Cpus = 0.5,
     };
 
     /// <summary>The probe's arguments: where the proxy is, the gateways the engine reports, the ports to try.</summary>

@@ -35,6 +35,8 @@ public static class TelemetrySink
         NetworkAliases = [Host],
         User = "65534:65534",
         ReadOnlyRootFilesystem = true,
+        DropAllCapabilities = true,
+        NoNewPrivileges = true,
         // Killed by its memory limit under a flood, it comes back; the app host follows it again.
         RestartUnlessStopped = true,
         MemoryBytes = 128L * 1024 * 1024,

@@ -17,17 +17,26 @@ public sealed class OtlpDestinationTests
         OtlpDestination.Resolve(config)!.IsHttp.Should().BeTrue();
     }
 
-    /// <summary>Inherited from whatever started the app host, the standard variable names someone else's dashboard.</summary>
+    /// <summary>A collector the operator names wins; the dashboard's key, which is this run's alone, never goes to it.</summary>
     [Fact]
-    public void In_an_app_host_its_own_dashboard_wins_over_an_inherited_standard_variable()
+    public void The_standard_variable_wins_and_never_receives_the_dashboards_key()
     {
-        var config = Config(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:18889"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
-            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "http://127.0.0.1:40001"), ("DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "http://127.0.0.1:40002"));
+        var config = Config(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "http://127.0.0.1:40001"), ("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "http://127.0.0.1:40002"),
+            ("AppHost:OtlpApiKey", "s3cret"));
+
+        OtlpDestination.Resolve(config).Should().Be(new OtlpDestination(new Uri("http://collector:4318"), IsHttp: true, ApiKey: null));
+        OtlpDestination.ResolveHttp(config).Should().Be(new OtlpDestination(new Uri("http://collector:4318"), IsHttp: true, ApiKey: null));
+    }
+
+    [Fact]
+    public void The_legacy_dashboard_names_count_as_Aspire_counts_them()
+    {
+        var config = Config(("DOTNET_DASHBOARD_OTLP_ENDPOINT_URL", "http://127.0.0.1:40001"), ("DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "http://127.0.0.1:40002"));
 
         OtlpDestination.Resolve(config)!.Endpoint.Should().Be(new Uri("http://127.0.0.1:40001"));
-        OtlpDestination.ResolveHttp(config)!.Endpoint.Should().Be(new Uri("http://127.0.0.1:40002"), "the legacy name counts as Aspire's does");
-        OtlpDestination.ResolveHttp(Config(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:18890"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
-            ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "http://127.0.0.1:40001"))).Should().BeNull("a dashboard without OTLP/HTTP gives the relay nowhere of its own");
+        OtlpDestination.ResolveHttp(config)!.Endpoint.Should().Be(new Uri("http://127.0.0.1:40002"));
+        OtlpDestination.ResolveHttp(Config(("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "http://127.0.0.1:40001"))).Should().BeNull("a dashboard without OTLP/HTTP gives the relay nowhere");
     }
 
     [Fact]
