@@ -60,7 +60,8 @@ public sealed record HostFile(string RealPath, HostFileKind Kind, ulong Device, 
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
 
-    private static HostFileKind KindOf(ushort mode) => (mode & 0xF000) switch
+    /// <summary>The kind a <c>st_mode</c>'s file type bits name.</summary>
+    internal static HostFileKind KindOf(ushort mode) => (mode & 0xF000) switch
     {
         0x8000 => HostFileKind.RegularFile,
         0x4000 => HostFileKind.Directory,

@@ -95,17 +95,7 @@ internal static class UnixFiles
             return errno is 2 or 20 ? FileStat.Missing : throw Error(path.Length == 0 ? "an open file" : path); // ENOENT, ENOTDIR
         }
         var mode = BitConverter.ToUInt16(buffer, 28);
-        var kind = (mode & 0xF000) switch
-        {
-            0x8000 => HostFileKind.RegularFile,
-            0x4000 => HostFileKind.Directory,
-            0xA000 => HostFileKind.SymbolicLink,
-            0x1000 => HostFileKind.NamedPipe,
-            0xC000 => HostFileKind.Socket,
-            0x2000 => HostFileKind.CharacterDevice,
-            0x6000 => HostFileKind.BlockDevice,
-            _ => HostFileKind.Other,
-        };
+        var kind = HostFile.KindOf(mode);
         return new FileStat(kind, (long)BitConverter.ToUInt64(buffer, 40), (mode & 0x40) != 0,
             ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140), BitConverter.ToUInt64(buffer, 32));
     }
