@@ -40,10 +40,10 @@ public static class IsolationProbe
         ReadOnlyRootFilesystem = true,
         DropAllCapabilities = true,
         NoNewPrivileges = true,
-        // Its own small limits, not the agent's: it only opens a few connections, and must not cost what an agent may.
-        MemoryBytes = 64L * 1024 * 1024,
-        Pids = 64,
-        Cpus = 0.5,
+        // Limits of its own, not the agent's: room for a shell per address and port tried at once, no CPU cap on the
+        // start's critical path.
+        MemoryBytes = 256L * 1024 * 1024,
+        Pids = 512,
     };
 
     /// <summary>The probe's arguments: where the proxy is, the gateways the engine reports, the ports to try.</summary>

@@ -53,11 +53,22 @@ if [ -r /proc/net/if_inet6 ]; then
 fi
 
 connects() { timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>&1; }
-reach() { # a connection, or a refusal, means packets got there and back
-  local out
-  out=$(connects "$1" "$2" "$silence") && return 0
+reach() { # 0: it answered (a connection, or a refusal: packets got there and back); 1: silent; 2: could not tell
+  local out rc
+  out=$(connects "$1" "$2" "$silence"); rc=$?
+  [ $rc = 0 ] && return 0
   case "$out" in *refused*) return 0 ;; esac
-  return 1
+  [ $rc = 124 ] && return 1
+  case "$out" in *"No route to host"*|*"Network is unreachable"*|*"timed out"*) return 1 ;; esac
+  return 2
+}
+check() {
+  reach "$1" "$2"
+  case $? in
+    0) echo "FAIL $1:$2 answered: the bottle reaches it directly" ;;
+    1) echo "SILENT $1:$2" ;;
+    *) echo "FAIL $1:$2 could not be tried" ;;
+  esac
 }
 health() {
   timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "GET /health HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' "$1" "$proxy_port" 2>/dev/null | grep -q ' 200 '
@@ -79,10 +90,12 @@ fi
 # Only now, with the network proven to carry packets (the proxy answered over it), does silence mean out of reach:
 # tried earlier, a bridge still coming up drops the first packets, and a reachable host would pass for unreachable.
 # Every address and port at once; each costs its full timeout.
-for gateway in $(printf '%s\n' "${gateways[@]}" | sort -u); do
-  for port in "${ports[@]}"; do
-    ( if reach "$gateway" "$port"; then echo "FAIL $gateway:$port answered: the bottle reaches it directly"; exit 1; fi ) &
-  done
-done
-for job in $(jobs -p); do wait "$job" || fail=1; done
+# Every check must report: one that could not run (a fork refused, say) must not pass for silence.
+targets=$(printf '%s\n' "${gateways[@]}" | sort -u)
+expected=0
+for gateway in $targets; do expected=$((expected + ${#ports[@]})); done
+results=$(for gateway in $targets; do for port in "${ports[@]}"; do check "$gateway" "$port" & done; done; wait)
+if printf '%s\n' "$results" | grep '^FAIL'; then fail=1; fi
+silent=$(printf '%s\n' "$results" | grep -c '^SILENT')
+if [ "$silent" != "$expected" ]; then echo "FAIL only $silent of $expected reach checks reported silence"; fail=1; fi
 finish $fail

@@ -56,6 +56,28 @@ public sealed class BottleRunnerLifecycleTests
     }
 
     [SkippableFact]
+    public async Task A_probe_whose_checks_cannot_all_run_fails_closed()
+    {
+        await TestEngine.RequireAsync();
+        var (bottle, proxyImage, agentImage) = await Bottles.ResolveAsync("starved-probe");
+        var root = Directory.CreateTempSubdirectory("claude-bottle-runs-").FullName;
+        using var lease = InstanceLease.Acquire(root);
+        using var engine = new DockerContainerEngine();
+        var runner = new BottleRunner(engine, NullLogger.Instance);
+        // Too few processes for a shell per address and port: checks that never ran must not pass for silence.
+        var plan = Bottles.Plan(bottle, lease, proxyImage, agentImage) is var p ? p with { Probe = p.Probe! with { Pids = 24 } } : null!;
+        var progress = new RecordingProgress();
+
+        var error = await Assert.ThrowsAsync<BottleStartException>(() =>
+            runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
+
+        error.Step.Should().Be("checking the proxy and the bottle's isolation");
+        error.Reason.Should().Contain("the agent was not started").And.Contain("reach checks reported silence");
+        progress.Events.Should().NotContain("agent-started");
+        (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task A_missing_image_that_cannot_be_pulled_fails_before_anything_is_created()
     {
         await TestEngine.RequireAsync();

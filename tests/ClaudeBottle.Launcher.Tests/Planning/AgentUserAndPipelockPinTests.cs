@@ -40,6 +40,25 @@ public sealed class AgentUserAndPipelockPinTests
     }
 
     [Fact]
+    public void Every_container_of_a_bottle_drops_every_capability_and_is_limited()
+    {
+        var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "a": {} } }""", "m.json", Path.GetTempPath()), _ => null).Single();
+        var plan = BottlePlan.Create(bottle, new BottlePlanSettings("run", "/tmp/run.lock", "cb-", "proxy:1", "agent:1", "/tmp/p.yaml",
+            TelemetrySinkImage: "sink:1", ProbeImage: "probe:1"));
+
+        ContainerSpec[] all = [plan.Agent, plan.Proxy, plan.Probe!, plan.Telemetry!];
+        foreach (var spec in all)
+        {
+            spec.DropAllCapabilities.Should().BeTrue(spec.Name);
+            spec.NoNewPrivileges.Should().BeTrue(spec.Name);
+            spec.ReadOnlyRootFilesystem.Should().BeTrue(spec.Name);
+            spec.MemoryBytes.Should().BePositive(spec.Name);
+            spec.Pids.Should().BePositive(spec.Name);
+            spec.Cpus.Should().BePositive(spec.Name);
+        }
+    }
+
+    [Fact]
     public void Pipelock_is_pinned_by_tag_and_digest_and_an_operators_mirror_is_used_as_named()
     {
         PipelockImage.Reference.Should().MatchRegex($"^{Regex.Escape(PipelockImage.TagReference)}@sha256:[0-9a-f]{{64}}$");
