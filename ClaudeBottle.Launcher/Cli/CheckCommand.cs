@@ -9,7 +9,7 @@ public static class CheckCommand
 {
     /// <summary>Checks and prints; <paramref name="maxContextBytes"/> caps each build context (<c>ClaudeBottle:MaxBuildContextSize</c>).</summary>
     public static int Run(LaunchOptions options, TextWriter output, TextWriter errors, Func<string, string?> environment,
-        long maxContextBytes = BuildContext.DefaultMaxBytes)
+        long maxContextBytes = BuildContext.DefaultMaxBytes, string? pipelockImage = null)
     {
         IReadOnlyList<ResolvedBottle> bottles;
         BottleManifest manifest;
@@ -33,7 +33,11 @@ public static class CheckCommand
 
         var bottleCount = bottles.Select(b => b.BottleName).Distinct().Count();
         output.WriteLine($"{options.ManifestPath} is valid: {Count(bottles.Count, "agent")} in {Count(bottleCount, "bottle")}.");
-        output.WriteLine($"proxy: pipelock {PipelockImage.Reference}");
+        pipelockImage ??= PipelockImage.Reference;
+        output.WriteLine(pipelockImage == PipelockImage.Reference && !PipelockImage.DigestVerified
+            ? $"proxy: pipelock {PipelockImage.Reference} (this build's digest is a placeholder, not verified: name the " +
+              $"pipelock image you trust in {PipelockImage.ConfigurationKey})"
+            : $"proxy: pipelock {pipelockImage}");
         output.WriteLine(environment(AgentLayout.TokenVariable) is { Length: > 0 }
             ? $"token: {AgentLayout.TokenVariable} is set"
             : $"token: {AgentLayout.TokenVariable} is NOT set; agents will not be able to log in to Claude " +

@@ -46,7 +46,7 @@ public static class LaunchCommand
             return LaunchDecision.Exit(1);
         }
         if (options.Check)
-            return LaunchDecision.Exit(CheckCommand.Run(options, output, errors, environment, settings.MaxBuildContextBytes));
+            return LaunchDecision.Exit(CheckCommand.Run(options, output, errors, environment, settings.MaxBuildContextBytes, settings.Pipelock.Image));
 
         BottleManifest manifest;
         IReadOnlyList<ResolvedBottle> bottles = [];

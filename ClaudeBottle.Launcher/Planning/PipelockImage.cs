@@ -19,6 +19,9 @@ public static class PipelockImage
     /// </summary>
     public const string Digest = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
+    /// <summary>False while <see cref="Digest"/> is the placeholder no registry has vouched for.</summary>
+    public static bool DigestVerified => Digest != "sha256:" + new string('0', 64);
+
     /// <summary>The pinned image: <c>ghcr.io/luckypipewrench/pipelock:2.3.0@sha256:…</c>.</summary>
     public static string Reference => $"{TagReference}@{Digest}";
 

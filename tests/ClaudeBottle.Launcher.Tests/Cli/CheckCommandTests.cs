@@ -1,4 +1,5 @@
 using ClaudeBottle.Launcher.Cli;
+using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Resolution;
 
 namespace ClaudeBottle.Launcher.Tests.Cli;
@@ -26,6 +27,21 @@ public sealed class CheckCommandTests
         output.Should().Contain("(bottle default, headless)");
         output.Should().Contain($"token: {AgentLayout.TokenVariable} is set");
         output.Should().NotContain(Secret);
+    }
+
+    [Fact]
+    public void The_proxy_line_names_the_image_that_will_run_and_says_when_the_pinned_digest_is_unverified()
+    {
+        var options = LaunchOptions.Parse(["--check", "--manifest", TestFiles.Output("example", "claude-bottle.json")]);
+        var (pinned, named) = (new StringWriter(), new StringWriter());
+
+        CheckCommand.Run(options, pinned, new StringWriter(), _ => null);
+        CheckCommand.Run(options, named, new StringWriter(), _ => null, pipelockImage: "mirror.example/pipelock:2.3.0");
+
+        pinned.ToString().Should().Contain($"proxy: pipelock {PipelockImage.Reference}");
+        if (!PipelockImage.DigestVerified)
+            pinned.ToString().Should().Contain("not verified").And.Contain(PipelockImage.ConfigurationKey);
+        named.ToString().Should().Contain("proxy: pipelock mirror.example/pipelock:2.3.0").And.NotContain("not verified");
     }
 
     [Fact]
