@@ -75,8 +75,9 @@ internal sealed class ContainerLogFollower(IContainerEngine engine, ResourcePubl
         }, TimeSpan.FromMilliseconds(500), ct);
         if (state is null)
             return false;
-        publisher.Log(proxy).LogWarning("The proxy is running again");
+        // State first: whoever reads "running again" finds the proxy Running.
         await publisher.PublishAsync(proxy, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true);
+        publisher.Log(proxy).LogWarning("The proxy is running again");
         return true;
     }
 }
