@@ -5,8 +5,8 @@ namespace ClaudeBottle.Launcher.Manifest;
 /// <summary>
 /// One object on the host as the kernel sees it: its real path (every symbolic link resolved, by the kernel's own rules),
 /// its kind, and the device and inode that identify it whatever its name. .NET exposes neither the inode nor the file
-/// type (a FIFO, a socket or a device passes <c>File.Exists</c>), so libc's <c>realpath</c> and <c>statx</c> are asked;
-/// <c>statx</c>'s layout is the same on every Linux architecture.
+/// type (a FIFO, a socket or a device passes <c>File.Exists</c>), so libc's <c>realpath</c> and <c>statx</c> are asked
+/// (<see cref="UnixFiles"/> reads <c>statx</c> for both).
 /// </summary>
 public sealed record HostFile(string RealPath, HostFileKind Kind, ulong Device, ulong Inode)
 {
@@ -23,17 +23,13 @@ public sealed record HostFile(string RealPath, HostFileKind Kind, ulong Device, 
     /// <summary>The object at <paramref name="path"/> itself, a symbolic link not followed; null with the reason.</summary>
     public static HostFile? Stat(string path, out string? problem)
     {
-        var buffer = new byte[256];
-        if (Native.Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
+        if (UnixFiles.LstatPath(path, out var errno) is not { Kind: { } kind } stat)
         {
-            problem = Describe(Marshal.GetLastPInvokeError());
+            problem = Describe(errno);
             return null;
         }
         problem = null;
-        var mode = BitConverter.ToUInt16(buffer, 28);
-        var inode = BitConverter.ToUInt64(buffer, 32);
-        var device = ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140);
-        return new HostFile(path, KindOf(mode), device, inode);
+        return new HostFile(path, kind, stat.Device, stat.Inode);
     }
 
     /// <summary>libc's <c>realpath</c>: absolute, every link and <c>..</c> resolved in order; null with the reason.</summary>
@@ -56,23 +52,6 @@ public sealed record HostFile(string RealPath, HostFileKind Kind, ulong Device, 
         }
     }
 
-    private const int AtCurrentDirectory = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxBasicStats = 0x7ff;
-
-    /// <summary>The kind a <c>st_mode</c>'s file type bits name.</summary>
-    internal static HostFileKind KindOf(ushort mode) => (mode & 0xF000) switch
-    {
-        0x8000 => HostFileKind.RegularFile,
-        0x4000 => HostFileKind.Directory,
-        0xA000 => HostFileKind.SymbolicLink,
-        0x1000 => HostFileKind.NamedPipe,
-        0xC000 => HostFileKind.Socket,
-        0x2000 => HostFileKind.CharacterDevice,
-        0x6000 => HostFileKind.BlockDevice,
-        _ => HostFileKind.Other,
-    };
-
     private static string Describe(int errno) => errno switch
     {
         2 => "it does not exist",
@@ -90,8 +69,5 @@ public sealed record HostFile(string RealPath, HostFileKind Kind, ulong Device, 
 
         [DllImport("libc", EntryPoint = "free")]
         public static extern void Free(nint pointer);
-
-        [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-        public static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
     }
 }

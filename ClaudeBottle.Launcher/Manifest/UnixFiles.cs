@@ -85,24 +85,44 @@ internal static class UnixFiles
         return fd < 0 ? throw Error(shown) : new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    private static FileStat Stat(int directory, string path, int flags)
+    private static FileStat Stat(int directory, string path, int flags) =>
+        Statx(directory, path, flags, out var errno) ?? (errno is 2 or 20 // ENOENT, ENOTDIR
+            ? FileStat.Missing
+            : throw Error(path.Length == 0 ? "an open file" : path));
+
+    /// <summary>The object at an absolute <paramref name="path"/> itself, a link not followed; null with the errno.</summary>
+    public static FileStat? LstatPath(string path, out int errno) => Statx(AtFdCwd, path, AtSymlinkNoFollow, out errno);
+
+    private static FileStat? Statx(int directory, string path, int flags, out int errno)
     {
         // Linux's struct statx has the same layout on every architecture, unlike struct stat.
         var buffer = new byte[256];
         if (StatX(directory, path, flags, StatxBasicStats, buffer) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno is 2 or 20 ? FileStat.Missing : throw Error(path.Length == 0 ? "an open file" : path); // ENOENT, ENOTDIR
+            errno = Marshal.GetLastPInvokeError();
+            return null;
         }
+        errno = 0;
         var mode = BitConverter.ToUInt16(buffer, 28);
-        var kind = HostFile.KindOf(mode);
-        return new FileStat(kind, (long)BitConverter.ToUInt64(buffer, 40), (mode & 0x40) != 0,
+        return new FileStat(KindOf(mode), (long)BitConverter.ToUInt64(buffer, 40), (mode & 0x40) != 0,
             ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140), BitConverter.ToUInt64(buffer, 32));
     }
 
+    private static HostFileKind KindOf(ushort mode) => (mode & 0xF000) switch
+    {
+        0x8000 => HostFileKind.RegularFile,
+        0x4000 => HostFileKind.Directory,
+        0xA000 => HostFileKind.SymbolicLink,
+        0x1000 => HostFileKind.NamedPipe,
+        0xC000 => HostFileKind.Socket,
+        0x2000 => HostFileKind.CharacterDevice,
+        0x6000 => HostFileKind.BlockDevice,
+        _ => HostFileKind.Other,
+    };
+
     private static IOException Error(string shown) => new($"{shown}: {Marshal.GetLastPInvokeErrorMessage()}");
 
-    // DllImport with plain arrays, as HostFile does: no unsafe code, and statx's buffer is read by offset.
+    // DllImport with plain arrays: no unsafe code, and statx's buffer is read by offset.
     [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
     private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
