@@ -13,7 +13,7 @@ public sealed record BottleManifest(
     public const string DefaultBottle = "default";
 }
 
-/// <summary>What a bottle grants: environment, ssh files, egress, limits and the image.</summary>
+/// <summary>What a bottle grants: environment, ssh files, egress (and its rules), credentials, limits and the image.</summary>
 public sealed record BottleSpec(
     ImmutableSortedDictionary<string, EnvValue> Env,
     ImmutableArray<ManifestPath> SshFiles,
@@ -25,6 +25,15 @@ public sealed record BottleSpec(
     public static BottleSpec Empty { get; } = new(
         ImmutableSortedDictionary.Create<string, EnvValue>(StringComparer.Ordinal),
         [], [], new ResourceSpec(null, null, null), null, null);
+
+    /// <summary>Narrowings of allowlisted hosts (methods, paths), applied where the edge proxy decrypts TLS.</summary>
+    public ImmutableArray<EgressRuleSpec> Rules { get; init; } = [];
+
+    /// <summary>Allowlisted hosts whose TLS the edge does not decrypt: host-level control only, no rules, no credentials.</summary>
+    public ImmutableArray<string> PassThrough { get; init; } = [];
+
+    /// <summary>Headers the edge sets on requests to one host, from the launching environment; the agent sees placeholders.</summary>
+    public ImmutableArray<CredentialSpec> Credentials { get; init; } = [];
 }
 
 /// <summary>Optional container limits; null means "use the default".</summary>

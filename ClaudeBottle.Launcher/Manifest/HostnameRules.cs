@@ -65,6 +65,22 @@ public static class HostnameRules
         return host.Length < entry.Length ? PublicSuffixProblem(entry, host.ToLowerInvariant()) : null;
     }
 
+    /// <summary>
+    /// Whether allowlist-style <paramref name="entry"/> covers <paramref name="host"/> (both already checked, any case):
+    /// an exact entry covers only itself; <c>*.d</c> covers <c>d</c>, every name under it, and every wildcard
+    /// <c>*.x</c> whose <c>x</c> it covers. An exact entry never covers a wildcard.
+    /// </summary>
+    public static bool Covers(string entry, string host)
+    {
+        entry = entry.ToLowerInvariant();
+        host = host.ToLowerInvariant();
+        if (!entry.StartsWith("*.", StringComparison.Ordinal))
+            return entry == host;
+        var domain = entry[2..];
+        var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+        return name == domain || name.EndsWith("." + domain, StringComparison.Ordinal);
+    }
+
     /// <summary>A wildcard over a public suffix, or over a domain with one beneath it, would reach unrelated owners' hosts.</summary>
     private static string? PublicSuffixProblem(string entry, string domain)
     {

@@ -27,13 +27,16 @@ internal sealed partial class ManifestReader
         var spec = BottleSpec.Empty;
         string? image = null;
         BuildSpec? build = null;
+        var scope = EgressScope.Default;
+        (JsonElement Value, string Path)? credentials = null;
         foreach (var (key, value, childPath) in Properties(element, path, BottleKeys))
         {
             switch (key)
             {
                 case "env": spec = spec with { Env = ReadEnv(value, childPath) }; break;
                 case "ssh": spec = spec with { SshFiles = ReadSsh(value, childPath) }; break;
-                case "egress": spec = spec with { Allowlist = ReadEgress(value, childPath) }; break;
+                case "egress": (spec, scope) = ReadEgress(value, childPath, spec); break;
+                case "credentials": credentials = (value, childPath); break;
                 case "resources": spec = spec with { Resources = ReadResources(value, childPath) }; break;
                 case "image":
                     if (ExpectString(value, childPath) is { } reference)
@@ -45,6 +48,9 @@ internal sealed partial class ManifestReader
                 case "build": build = ReadBuild(value, childPath); break;
             }
         }
+        // After the loop: a credential is checked against the egress settings, wherever they are written.
+        if (credentials is { } c)
+            spec = spec with { Credentials = ReadCredentials(c.Value, c.Path, scope) };
         if (element.TryGetProperty("image", out _) && element.TryGetProperty("build", out _))
             Error(path, "sets both \"image\" and \"build\"; use \"image\" for a ready image or \"build\" to build one, not both");
         return _errors.Count == before ? spec with { Image = image, Build = build } : null;

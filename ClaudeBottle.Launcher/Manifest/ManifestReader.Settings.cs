@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ClaudeBottle.Launcher.Manifest;
 
-/// <summary>Reading a bottle's settings: env, ssh files, egress, resources, build.</summary>
+/// <summary>Reading a bottle's settings: env, ssh files, resources, build.</summary>
 internal sealed partial class ManifestReader
 {
     private ImmutableSortedDictionary<string, EnvValue> ReadEnv(JsonElement element, string path)
@@ -54,24 +54,6 @@ internal sealed partial class ManifestReader
             files.Add(file);
         }
         return files.ToImmutable();
-    }
-
-    private ImmutableArray<string> ReadEgress(JsonElement element, string path)
-    {
-        var hosts = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (key, value, childPath) in Properties(element, path, EgressKeys))
-        {
-            if (key != "allowlist")
-                continue;
-            foreach (var (item, itemPath) in Items(value, childPath))
-            {
-                if (ExpectString(item, itemPath) is not { } entry)
-                    continue;
-                if (HostnameRules.Check(entry) is { } problem) Error(itemPath, problem);
-                else hosts.Add(entry.ToLowerInvariant());
-            }
-        }
-        return [.. hosts];
     }
 
     private ResourceSpec ReadResources(JsonElement element, string path)

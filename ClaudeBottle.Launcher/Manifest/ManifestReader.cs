@@ -10,8 +10,10 @@ namespace ClaudeBottle.Launcher.Manifest;
 internal sealed partial class ManifestReader
 {
     private static readonly string[] RootKeys = ["$schema", "bottles", "agents"];
-    private static readonly string[] BottleKeys = ["env", "ssh", "egress", "resources", "image", "build"];
-    private static readonly string[] EgressKeys = ["allowlist"];
+    private static readonly string[] BottleKeys = ["env", "ssh", "egress", "credentials", "resources", "image", "build"];
+    private static readonly string[] EgressKeys = ["allowlist", "rules", "passThrough"];
+    private static readonly string[] RuleKeys = ["host", "methods", "allow", "deny"];
+    private static readonly string[] CredentialKeys = ["host", "header", "value"];
     private static readonly string[] ResourceKeys = ["cpus", "memory", "pids"];
     private static readonly string[] BuildKeys = ["context", "dockerfile"];
     private static readonly string[] AgentKeys = ["bottle", "skills", "env", "prompt", "workspace", "permissionMode"];

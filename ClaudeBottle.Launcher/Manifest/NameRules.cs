@@ -16,12 +16,13 @@ public static partial class NameRules
 
     /// <summary>
     /// Variables claude-bottle sets itself: letting a manifest override them would break egress or auth, turn Claude's
-    /// nonessential traffic back on, send its telemetry somewhere else, or make it trust another CA.
+    /// nonessential traffic back on, send its telemetry somewhere else, or make it (or curl, git, Python, OpenSSL) trust another CA than the bottle's.
     /// </summary>
     public static readonly IReadOnlySet<string> ReservedEnvNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "CLAUDE_CODE_OAUTH_TOKEN",
         "CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "NODE_EXTRA_CA_CERTS",
+        "SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "GIT_SSL_CAINFO",
     };
 
     /// <summary>OpenTelemetry's settings, which claude-bottle points at the bottle's own sink.</summary>
@@ -69,7 +70,7 @@ public static partial class NameRules
             return $"'{Printable(name)}' is not a valid environment variable name; use letters, digits and '_', " +
                    "not starting with a digit";
         if (ReservedEnvNames.Contains(name) || name.StartsWith(ReservedEnvPrefix, StringComparison.OrdinalIgnoreCase))
-            return $"'{name}' is set by claude-bottle itself (proxy, token, telemetry and isolation wiring) and cannot be overridden";
+            return $"'{name}' is set by claude-bottle itself (proxy, token, CA, telemetry and isolation wiring) and cannot be overridden";
         return null;
     }
 

@@ -7,19 +7,32 @@ namespace ClaudeBottle.Launcher.Resolution;
 public static class BottleResolver
 {
     /// <summary>
+    /// The credential every bottle gets when the launching user has a Claude token: the edge sets Claude's real token
+    /// on api.anthropic.com, while the agent's CLAUDE_CODE_OAUTH_TOKEN is its placeholder.
+    /// </summary>
+    public static CredentialSpec ClaudeTokenCredential { get; } = new(
+        "claude-bottle: Claude's token", "api.anthropic.com", "Authorization",
+        "Bearer ${" + AgentLayout.TokenVariable + "}", [AgentLayout.TokenVariable]);
+
+    /// <summary>
     /// Resolves every agent. <paramref name="environment"/> is the launching user's environment; a <c>${NAME}</c>
     /// it lacks is an error naming the agent and the variable (never a value). Throws
-    /// <see cref="ManifestException"/> with all such errors.
+    /// <see cref="ManifestException"/> with all such errors. Each variable gets one placeholder for the whole
+    /// resolution; the agents' environments hold placeholders, and only <see cref="ResolvedBottle.Secrets"/> the
+    /// values their credentials need.
     /// </summary>
     public static IReadOnlyList<ResolvedBottle> Resolve(BottleManifest manifest, Func<string, string?> environment)
     {
         var file = Path.GetFileName(manifest.FilePath);
         var errors = new List<ManifestError>();
         var bottles = new List<ResolvedBottle>();
+        var book = new SecretBook(environment);
         foreach (var (agentName, agent) in manifest.Agents)
         {
             var bottle = manifest.Bottles[agent.Bottle];
-            var env = MergeEnvironment(file, agentName, agent, bottle, environment, errors);
+            var credentials = Credentials(bottle, book);
+            var secrets = CredentialSecrets.Resolve(file, agentName, credentials, book, errors);
+            var env = MergeEnvironment(file, agentName, agent, bottle, book, errors);
             bottles.Add(new ResolvedBottle(
                 Name: agentName,
                 BottleName: agent.Bottle,
@@ -30,14 +43,25 @@ public static class BottleResolver
                     _ => new ImageSource.Standard(),
                 },
                 Allowlist: EffectiveAllowlist(bottle.Allowlist),
-                Environment: env,
+                Environment: CredentialSecrets.AddUnmapped(env, secrets),
                 Mounts: Mounts(agent, bottle),
                 Limits: ResourceLimits.From(bottle.Resources),
                 Prompt: agent.Prompt,
-                PermissionMode: agent.PermissionMode));
+                PermissionMode: agent.PermissionMode)
+            {
+                Rules = bottle.Rules,
+                PassThrough = bottle.PassThrough,
+                Credentials = credentials,
+                Secrets = secrets,
+            });
         }
         return errors.Count == 0 ? bottles : throw new ManifestException(errors);
     }
+
+    private static ImmutableArray<CredentialSpec> Credentials(BottleSpec bottle, SecretBook book) =>
+        book.Get(AgentLayout.TokenVariable) is { Value.Length: > 0 }
+            ? [ClaudeTokenCredential, .. bottle.Credentials]
+            : bottle.Credentials;
 
     /// <summary>Claude Code's required hosts ∪ the bottle's list: lower-cased, de-duplicated, sorted.</summary>
     public static ImmutableArray<string> EffectiveAllowlist(IEnumerable<string> bottleAllowlist) =>
@@ -46,9 +70,9 @@ public static class BottleResolver
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
 
-    // The bottle's env, then the agent's on top (the agent wins).
+    // The bottle's env, then the agent's on top (the agent wins). A reference becomes its variable's placeholder.
     private static ImmutableArray<ResolvedEnvVar> MergeEnvironment(string file, string agentName, AgentSpec agent,
-        BottleSpec bottle, Func<string, string?> environment, List<ManifestError> errors)
+        BottleSpec bottle, SecretBook book, List<ManifestError> errors)
     {
         var merged = new SortedDictionary<string, (EnvValue Value, string Path)>(StringComparer.Ordinal);
         foreach (var (name, value) in bottle.Env)
@@ -58,8 +82,8 @@ public static class BottleResolver
 
         var result = ImmutableArray.CreateBuilder<ResolvedEnvVar>();
         // The launching user's Claude token, under the name Claude Code reads; the manifest cannot set that name.
-        if (environment(AgentLayout.TokenVariable) is { Length: > 0 } token)
-            result.Add(new ResolvedEnvVar(AgentLayout.AgentTokenVariable, token, AgentLayout.TokenVariable));
+        if (book.Get(AgentLayout.TokenVariable) is { Value.Length: > 0 } token)
+            result.Add(new ResolvedEnvVar(AgentLayout.AgentTokenVariable, token.Placeholder, AgentLayout.TokenVariable));
         foreach (var (name, (value, path)) in merged)
         {
             if (!value.IsReference)
@@ -67,8 +91,8 @@ public static class BottleResolver
                 result.Add(new ResolvedEnvVar(name, value.Literal!, null));
                 continue;
             }
-            if (environment(value.Variable!) is { } resolved)
-                result.Add(new ResolvedEnvVar(name, resolved, value.Variable));
+            if (book.Get(value.Variable!) is { } secret)
+                result.Add(new ResolvedEnvVar(name, secret.Placeholder, value.Variable));
             else
                 errors.Add(new ManifestError(file, path,
                     $"agent '{agentName}' needs ${{{value.Variable}}}, but {value.Variable} is not set in the environment " +

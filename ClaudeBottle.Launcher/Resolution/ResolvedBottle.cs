@@ -4,7 +4,8 @@ namespace ClaudeBottle.Launcher.Resolution;
 
 /// <summary>
 /// Everything needed to run one agent in its own bottle: the manifest's bottle and agent merged, <c>${NAME}</c>
-/// values taken from the launching environment, paths made absolute. Each agent gets its own bottle instance,
+/// values taken from the launching environment (the agent's environment holding placeholders, only
+/// <see cref="Secrets"/> the real values), paths made absolute. Each agent gets its own bottle instance,
 /// named after the agent.
 /// </summary>
 public sealed record ResolvedBottle(
@@ -20,4 +21,22 @@ public sealed record ResolvedBottle(
 {
     /// <summary>Headless agents run their prompt and exit; the others run Claude interactively.</summary>
     public bool IsHeadless => Prompt is not null;
+
+    /// <summary>The bottle's narrowings of allowlisted hosts, for the edge proxy.</summary>
+    public ImmutableArray<Manifest.EgressRuleSpec> Rules { get; init; } = [];
+
+    /// <summary>Allowlisted hosts the edge does not decrypt.</summary>
+    public ImmutableArray<string> PassThrough { get; init; } = [];
+
+    /// <summary>
+    /// The headers the edge sets: Claude's token first (when the launching user has one), then the bottle's. Names and
+    /// templates only; the values are in <see cref="Secrets"/>.
+    /// </summary>
+    public ImmutableArray<Manifest.CredentialSpec> Credentials { get; init; } = [];
+
+    /// <summary>
+    /// Every variable <see cref="Credentials"/> use, with its real value and its placeholder, and no other: what the
+    /// edge receives at start. The only place in a resolved bottle that holds a real value.
+    /// </summary>
+    public ImmutableArray<ResolvedSecret> Secrets { get; init; } = [];
 }

@@ -24,12 +24,12 @@ public sealed class BottleResolverTests
     }
 
     [Fact]
-    public void References_take_their_value_from_the_launching_environment_and_are_secret()
+    public void References_are_secrets_the_agent_holds_as_placeholders_of_the_launching_environments_values()
     {
         var bottle = BottleResolver.Resolve(Load("valid", "issue-example.jsonc"), Env(("GITHUB_TOKEN", Secret))).Single();
 
         var token = bottle.Environment.Single(e => e.Name == "GITHUB_TOKEN");
-        token.Value.Should().Be(Secret);
+        token.Value.Should().NotBe(Secret, "the agent holds a placeholder").And.StartWith("ghp_").And.HaveLength(Secret.Length);
         token.IsSecret.Should().BeTrue();
         token.SourceVariable.Should().Be("GITHUB_TOKEN");
         token.ToString().Should().NotContain(Secret);
@@ -126,14 +126,15 @@ public sealed class BottleResolverTests
     }
 
     [Fact]
-    public void The_launching_users_token_reaches_the_agent_as_claude_code_oauth_token()
+    public void The_launching_users_token_reaches_the_agent_as_claude_code_oauth_token_holding_its_placeholder()
     {
         var manifest = ManifestLoader.Parse("""{ "agents": { "solo": {} } }""", "m.json", Path.GetTempPath());
 
         var withToken = BottleResolver.Resolve(manifest, Env((AgentLayout.TokenVariable, Secret))).Single();
         var token = withToken.Environment.Single();
         token.Name.Should().Be("CLAUDE_CODE_OAUTH_TOKEN");
-        token.Value.Should().Be(Secret);
+        token.Value.Should().Be(withToken.Secrets.Single().Placeholder).And.NotBe(Secret);
+        withToken.Secrets.Single().Value.Should().Be(Secret);
         token.IsSecret.Should().BeTrue();
         token.ToString().Should().Be("CLAUDE_CODE_OAUTH_TOKEN (from ${CLAUDE_BOTTLE_OAUTH_TOKEN})");
 
