@@ -7,8 +7,7 @@ namespace ClaudeBottle.Launcher.Tests.Manifest;
 /// <summary>docs/claude-bottle.schema.json (what editors check) and the loader agree on the whole corpus.</summary>
 public sealed class SchemaAgreementTests
 {
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromFile(TestFiles.Output("claude-bottle.schema.json")));
+    private static JsonSchema Schema => ManifestSchema.Value;
 
     public static TheoryData<string, string> All
     {
@@ -67,6 +66,6 @@ public sealed class SchemaAgreementTests
             return false;
         }
         using (document)
-            return Schema.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid;
+            return Schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid;
     }
 }
