@@ -28,6 +28,9 @@ public static class AgentImages
     public const string ProbeRepository = "claude-bottle/probe";
     private const string ProbeResourcePrefix = "probe-image/";
 
+    public const string EdgeRepository = "claude-bottle/edge";
+    private const string EdgeResourcePrefix = "edge-image/";
+
     /// <summary>
     /// Decides an agent's image, for run mode and publish alike: a ready image as it is; otherwise the standard image
     /// (built, unless <paramref name="prebuiltStandard"/> names one), extended by the bottle's own Dockerfile if it has one.
@@ -96,6 +99,26 @@ public static class AgentImages
         if (ready is { Length: > 0 })
             return (ready, null);
         var recipe = Probe(settings);
+        return (recipe.Tag, recipe);
+    }
+
+    /// <summary>
+    /// The edge's image (<c>docker/edge</c>): mitmproxy from the base's Debian packages and the bottle's addon. Like the
+    /// probe, a fixed recipe of the product's own: it holds the real credentials, so a manifest never chooses it.
+    /// </summary>
+    public static ImageRecipe Edge(AgentImageSettings settings)
+    {
+        var files = Resources(EdgeResourcePrefix).ToList();
+        var args = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["BASE_IMAGE"] = settings.BaseImage };
+        return new ImageRecipe(new ImageBuild($"{EdgeRepository}:{Hash(files, args)}", "Dockerfile", args, Labels()), files);
+    }
+
+    /// <summary>The edge's image: <paramref name="ready"/> (an operator's mirror) as it is, else the one <see cref="Edge"/> builds.</summary>
+    public static (string Tag, ImageRecipe? Build) EdgePlan(AgentImageSettings settings, string? ready)
+    {
+        if (ready is { Length: > 0 })
+            return (ready, null);
+        var recipe = Edge(settings);
         return (recipe.Tag, recipe);
     }
 

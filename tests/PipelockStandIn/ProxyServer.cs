@@ -16,14 +16,17 @@ internal static class ProxyServer
         Log.Event("info", "startup", new Dictionary<string, string?>
         {
             ["listen"] = config.Listen, ["mode"] = config.Mode, ["allowlist"] = string.Join(",", config.Allowlist), ["standin"] = "true",
+            ["scan_api"] = config.ScanApi?.Listen,
         });
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
         // As pipelock does: /metrics and /stats on the main port, unless metrics_listen gives them a listener of their own.
         var metrics = config.MetricsListen is { } metricsListen ? ServeAsync(Listen(metricsListen), MetricsOnlyAsync, stop.Token) : Task.CompletedTask;
+        var scanApi = config.ScanApi is { } scan ? ScanApiServer.RunAsync(scan, stop.Token) : Task.CompletedTask;
         await ServeAsync(listener, client => HandleAsync(client, config), stop.Token);
         await metrics;
+        await scanApi;
         return 0;
     }
 

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace PipelockStandIn;
 
 /// <summary>The keys of pipelock's config that the stand-in honours, read from the same file.</summary>
-internal sealed record StandInConfig(string Mode, IReadOnlyList<string> Allowlist, string Listen, bool ForwardProxy, string Agent, string? MetricsListen)
+internal sealed record StandInConfig(string Mode, IReadOnlyList<string> Allowlist, string Listen, bool ForwardProxy, string Agent, string? MetricsListen, ScanApiConfig? ScanApi)
 {
     public static StandInConfig Load(string path)
     {
@@ -19,7 +19,8 @@ internal sealed record StandInConfig(string Mode, IReadOnlyList<string> Allowlis
             Listen: Scalar(root, "fetch_proxy", "listen") ?? "127.0.0.1:8888",
             ForwardProxy: Scalar(root, "forward_proxy", "enabled") == "true",
             Agent: Scalar(root, "default_agent_identity") ?? "anonymous",
-            MetricsListen: Scalar(root, "metrics_listen") is { Length: > 0 } metrics ? metrics : null);
+            MetricsListen: Scalar(root, "metrics_listen") is { Length: > 0 } metrics ? metrics : null,
+            ScanApi: ScanApiConfig.Read(root));
     }
 
     /// <summary>

@@ -91,6 +91,12 @@ public static class TestImages
     /// <summary>How the product builds the isolation probe's image from the offline base.</summary>
     private static ImageRecipe ProbeRecipe => AgentImages.Probe(new AgentImageSettings { BaseImage = TestEngine.BaseImage });
 
+    /// <summary>How the product builds the edge's image (mitmproxy and the addon) from the offline base.</summary>
+    public static ImageRecipe EdgeRecipe => AgentImages.Edge(new AgentImageSettings { BaseImage = TestEngine.BaseImage });
+
+    /// <summary>The edge's image, as the product builds it, built here once per test run.</summary>
+    public static Task<string> EdgeAsync() => OnceAsync("edge", () => EnsureAsync(EdgeRecipe));
+
     /// <summary>The isolation probe's image, as the product builds it, built here once per test run (see <see cref="SinkAsync"/>).</summary>
     public static Task<string> ProbeAsync() => OnceAsync("probe", () => EnsureAsync(ProbeRecipe));
 

@@ -1,0 +1,157 @@
+"""The edge's entry program. Reads the secrets (stdin, else the compose/swarm secret file), reads edge.json, makes the
+run CA in the private tmpfs, publishes the certificates for the agent, then runs mitmproxy 8.1.1 in this process, so
+that the secrets stay in this process's memory: never on a command line, in the environment or in a file.
+
+Exit codes: 2 the configuration is unusable; 3 no secrets were given, or a credential names one that was not given."""
+import asyncio
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from edge_ca import joined, make_ca, write_private, write_public  # noqa: E402
+from edge_log import DecisionLog  # noqa: E402
+
+CONFIG = "/etc/claude-bottle/edge.json"
+SECRET_FILE = "/run/secrets/claude-bottle-edge"
+PRIVATE = "/run/claude-bottle-edge"
+PUBLIC = "/var/lib/claude-bottle-ca"
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def fail(code: int, message: str):
+    print(f"claude-bottle edge: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def read_secrets() -> dict[str, str]:
+    line = b""
+    if sys.stdin is not None:
+        try:
+            line = sys.stdin.buffer.readline()
+        except (OSError, ValueError):
+            line = b""
+        finally:
+            try:
+                sys.stdin.close()
+            except OSError:
+                pass
+    source = "stdin"
+    if not line.strip():
+        if not os.path.isfile(SECRET_FILE):
+            fail(3, "no secrets were given (nothing on stdin and no /run/secrets/claude-bottle-edge); "
+                    "a restarted edge cannot get them again: start the bottle again")
+        with open(SECRET_FILE, "rb") as f:
+            line, source = f.read(), SECRET_FILE
+    try:
+        document = json.loads(line)
+        secrets = document["secrets"]
+        if not isinstance(secrets, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in secrets.items()):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        fail(3, f'the secrets on {source} are not a JSON object {{"secrets": {{"NAME": "value", ...}}}}')
+    return secrets
+
+
+def read_config() -> dict:
+    try:
+        with open(CONFIG, encoding="utf-8") as f:
+            config = json.load(f)
+        for key in ("bottle", "upstreamProxy", "scanApi", "allowlist"):
+            if key not in config:
+                fail(2, f"{CONFIG}: $.{key} is missing; the launcher writes it: rebuild the bottle's plan")
+        return config
+    except OSError as e:
+        fail(2, f"{CONFIG} cannot be read ({e.strerror}); mount the edge's configuration there")
+    except ValueError as e:
+        fail(2, f"{CONFIG} is not valid JSON ({e})")
+
+
+def check_names(config: dict, secrets: dict[str, str]) -> None:
+    from edge_addon import NAME
+    for index, credential in enumerate(config.get("credentials") or []):
+        for name in NAME.findall(credential.get("template", "")):
+            if name not in secrets:
+                fail(3, f"{CONFIG}: $.credentials[{index}].template uses ${{{name}}}, which was not among the secrets "
+                        f"given; set {name} in the launching environment and start the bottle again")
+
+
+def prepare_files(config: dict) -> str:
+    """Writes the CA key and mitmproxy's confdir into the tmpfs and the certificates into the shared volume; returns
+    the upstream trust bundle's path."""
+    key_pem, cert_pem = make_ca(config["bottle"], list(config["allowlist"]))
+    confdir = os.path.join(PRIVATE, "mitmproxy")
+    os.makedirs(confdir, mode=0o700, exist_ok=True)
+    # mitmproxy reads its CA as one file: key, then certificate.
+    write_private(os.path.join(confdir, "mitmproxy-ca.pem"), key_pem + cert_pem)
+    del key_pem
+    system = open(SYSTEM_BUNDLE, "rb").read() if os.path.isfile(SYSTEM_BUNDLE) else b""
+    extra = b""
+    if config.get("extraCaFile"):
+        try:
+            extra = open(config["extraCaFile"], "rb").read()
+        except OSError as e:
+            fail(2, f"{CONFIG}: $.extraCaFile {config['extraCaFile']} cannot be read ({e.strerror})")
+    upstream = os.path.join(PRIVATE, "upstream-bundle.crt")
+    write_private(upstream, joined(system, extra))
+    write_public(PUBLIC, "ca.crt", cert_pem)
+    write_public(PUBLIC, "agent-ca.crt", joined(extra, cert_pem))
+    write_public(PUBLIC, "bundle.crt", joined(system, extra, cert_pem))
+    return upstream
+
+
+class Ready:
+    """Says 'listening' once mitmproxy's server really listens (its running hook has run before this one's)."""
+
+    def __init__(self, log: DecisionLog, port: int):
+        self.log, self.port = log, port
+
+    def running(self):
+        from mitmproxy import ctx
+        server = ctx.master.addons.get("proxyserver")
+        if server is None or server.tcp_server is None:
+            print("claude-bottle edge: the proxy could not listen", file=sys.stderr, flush=True)
+            ctx.master.shutdown()
+            return
+        self.log.event("listening", listen=f"0.0.0.0:{self.port}")
+
+
+async def run(config: dict, secrets: dict[str, str], upstream_bundle: str) -> None:
+    from mitmproxy import options
+    from mitmproxy.addons import termlog
+    from mitmproxy.tools.dump import DumpMaster
+    from edge_addon import Edge
+    from edge_scan import ScanClient
+
+    log = DecisionLog(config["bottle"])
+    port = int(config.get("listenPort") or 8080)
+    master = DumpMaster(options.Options(), with_termlog=False, with_dumper=False)
+    # mitmproxy's own messages go to stderr: stdout carries decision lines only.
+    master.addons.add(termlog.TermLog(out=sys.stderr, err=sys.stderr))
+    scan = ScanClient(config["scanApi"]["url"], config["scanApi"]["token"], config["bottle"])
+    master.addons.add(Edge(config, secrets, log, scan), Ready(log, port))
+    master.options.update(
+        mode=f"upstream:{config['upstreamProxy']}",
+        listen_host="0.0.0.0",
+        listen_port=port,
+        confdir=os.path.join(PRIVATE, "mitmproxy"),
+        ssl_verify_upstream_trusted_ca=upstream_bundle,
+        # The leaf names only what the client asked for: an origin's other names could fall outside the CA's
+        # name constraints and make the agent reject the certificate.
+        upstream_cert=False,
+        termlog_verbosity="warn",
+    )
+    await master.run()
+
+
+def main() -> None:
+    secrets = read_secrets()
+    config = read_config()
+    check_names(config, secrets)
+    upstream_bundle = prepare_files(config)
+    asyncio.run(run(config, secrets, upstream_bundle))
+
+
+if __name__ == "__main__":
+    main()
