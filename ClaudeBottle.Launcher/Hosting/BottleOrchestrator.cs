@@ -180,6 +180,8 @@ internal sealed class BottleOrchestrator(
         var agentId = instance.AgentId!;
         background.Run($"following {bottle.Agent.Name}", () => logs.FollowAsync(bottle.Agent, session, agentId, since: null, watch));
         background.Run($"following {bottle.Proxy.Name}", () => logs.FollowAsync(bottle.Proxy, session, instance.ProxyId!, since: null, watch));
+        if (instance.EdgeId is { } edgeId)
+            background.Run($"following the edge of {bottle.Name}", () => logs.FollowAsync(bottle.Proxy, session, edgeId, since: null, watch, edge: true));
         if (relay is not null && instance.TelemetryId is { } sink)
             background.Run($"relaying the telemetry of {bottle.Name}", () => relay.RelayAsync(bottle, sink, watch));
         background.Run($"watching {bottle.Agent.Name}", async () =>

@@ -23,14 +23,17 @@ internal sealed class BottlePlanner(ClaudeBottleOptions options, BottleHostConte
         (string Tag, ImageRecipe? Build)? sinkImage = context.Telemetry is null ? null : AgentImages.SinkPlan(options.AgentImageSettings, options.Telemetry.SinkImage);
         // The isolation probe runs from an image of the product's own, never the agent's.
         var probeImage = AgentImages.ProbePlan(options.AgentImageSettings, options.ProbeImage);
+        // So is the edge, which holds the bottle's credentials.
+        var edgeImage = AgentImages.EdgePlan(options.AgentImageSettings, options.EdgeImage);
         var stateDirectory = Path.Join(lease.Directory, bottle.Name);
         // A headless Claude is given the launch span (TRACEPARENT), so its run can be a child of its launch.
         var plan = BottlePlan.Create(bottle.Bottle, new BottlePlanSettings(lease.Id, lease.LockFile,
             $"claude-bottle-{lease.Id}-", options.Pipelock.Image, agentImages.Tag,
             BottleRunner.ConfigFile(stateDirectory), options.AgentImageSettings.ExtraCaCertificatesFile,
-            TelemetrySinkImage: sinkImage?.Tag, TraceParent: LaunchTracing.TraceParent(launch), ProbeImage: probeImage.Tag));
+            TelemetrySinkImage: sinkImage?.Tag, TraceParent: LaunchTracing.TraceParent(launch), ProbeImage: probeImage.Tag,
+            EdgeImage: edgeImage.Tag, EdgeConfigFile: BottleRunner.EdgeConfigFile(stateDirectory)));
         return new PlannedBottle(plan, stateDirectory, agentImages.Tag,
-            [.. agentImages.Builds, .. new[] { sinkImage?.Build, probeImage.Build }.OfType<ImageRecipe>()])
+            [.. agentImages.Builds, .. new[] { sinkImage?.Build, probeImage.Build, edgeImage.Build }.OfType<ImageRecipe>()])
         {
             ContextChange = ContextChange(bottle, agentImages.Own?.Context),
         };

@@ -18,7 +18,12 @@ internal sealed class ContainerLogFollower(IContainerEngine engine, ResourcePubl
     /// </summary>
     public const int MaxParsedLineBytes = 1024 * 1024;
 
-    public async Task FollowAsync(IResource resource, BottleSession session, string containerId, DateTimeOffset? since, CancellationToken ct)
+    /// <summary>
+    /// Follows <paramref name="containerId"/> into <paramref name="resource"/>'s console. <paramref name="edge"/>: the
+    /// container is the bottle's edge, whose decisions go with pipelock's to the proxy resource; it is never restarted
+    /// (it could not get its secrets again), so its end is reported once.
+    /// </summary>
+    public async Task FollowAsync(IResource resource, BottleSession session, string containerId, DateTimeOffset? since, CancellationToken ct, bool edge = false)
     {
         var log = publisher.Log(resource);
         var render = resource is BottleAgentResource { Parent.Bottle.IsHeadless: true };
@@ -48,6 +53,11 @@ internal sealed class ContainerLogFollower(IContainerEngine engine, ResourcePubl
             }
             if (ct.IsCancellationRequested || resource is not BottleProxyResource proxy)
                 return;
+            if (edge)
+            {
+                log.LogWarning("The edge proxy stopped: the agent has no way out. Restart the bottle to give it a new edge.");
+                return;
+            }
             // The proxy stopped while its bottle lives on (a Stop command, or a crash): the agent is cut off until it is
             // back, which the engine does by itself after a crash, and the Start command after a stop.
             since = DateTimeOffset.UtcNow;

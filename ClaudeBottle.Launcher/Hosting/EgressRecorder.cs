@@ -40,7 +40,7 @@ internal sealed class EgressRecorder(ResourcePublisher publisher, OtlpRelay? rel
         var log = publisher.Log(bottle.Agent);
         var fix = decision.Scanner == "allowlist"
             ? $"; if the agent needs it, add \"{NameRules.Printable(decision.Host)}\" to bottles.{bottle.Bottle.BottleName}.egress.allowlist in the manifest"
-            : "";
+            : decision.Rule is { } rule ? $"; refused by {ConsoleText.Of(rule)} in the manifest" : "";
         log.LogWarning("The bottle's proxy refused {Target} ({Reason}){Fix}", ConsoleText.Of(decision.Target ?? decision.Host),
             ConsoleText.Of(decision.Reason ?? decision.Scanner ?? "blocked"), fix);
         if (refusedHosts == MaxNoted)

@@ -3,16 +3,20 @@ using ClaudeBottle.Launcher.Resolution;
 namespace ClaudeBottle.Launcher.Planning;
 
 /// <summary>
-/// The containers and networks of one bottle, as engine specs: an internal network with no address on the host, an
-/// egress network, the pipelock proxy on both (with the text of its configuration), and the agent on the internal
-/// network only. Run mode creates exactly these; the compose publisher writes the same description.
+/// The containers and networks of one bottle, as engine specs. Three networks, each a hop of the agent's only way out:
+/// the internal network (agent, edge, telemetry sink; no address on the host), the middle network (edge and pipelock
+/// only) and the egress network (pipelock's). The agent reaches the edge alone; the edge reaches pipelock alone; only
+/// pipelock reaches out. Run mode creates exactly these; the compose publisher writes the same description.
 /// </summary>
 public sealed record BottlePlan(
     ResolvedBottle Bottle,
     NetworkSpec InternalNetwork,
+    NetworkSpec MiddleNetwork,
     NetworkSpec EgressNetwork,
     ContainerSpec Proxy,
     string ProxyConfig,
+    ContainerSpec? Edge,
+    string EdgeConfig,
     ContainerSpec Agent,
     ContainerSpec? Telemetry = null,
     ContainerSpec? Probe = null)
@@ -24,15 +28,15 @@ public sealed record BottlePlan(
     public static readonly IReadOnlyDictionary<string, string> NoHostAddress =
         new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" };
 
-    /// <summary>Names the proxy's copies of the bottle's secrets: <c>CLAUDE_BOTTLE_SECRET_GITHUB_TOKEN</c>.</summary>
-    public const string SecretPrefix = "CLAUDE_BOTTLE_SECRET_";
-
     public static BottlePlan Create(ResolvedBottle bottle, BottlePlanSettings settings)
     {
         var prefix = $"{settings.NamePrefix}{bottle.Name}";
         var labels = (string role) => BottleLabels.For(settings.Instance, settings.LeaseFile, bottle.Name, role);
         var internalNetwork = new NetworkSpec($"{prefix}-internal", Internal: true, labels("internal-network"), NoHostAddress);
+        var middleNetwork = new NetworkSpec($"{prefix}-middle", Internal: true, labels("middle-network"), NoHostAddress);
         var egressNetwork = new NetworkSpec($"{prefix}-egress", Internal: false, labels("egress-network"), new Dictionary<string, string>());
+        // Made per run: the scan API answers only whoever shows it (the edge); it opens nothing else.
+        var scanApiToken = settings.ScanApiToken ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
         var proxy = new ContainerSpec
         {
@@ -40,8 +44,8 @@ public sealed record BottlePlan(
             Image = settings.PipelockImage,
             Command = PipelockImage.Command,
             Labels = labels("proxy"),
-            Network = internalNetwork.Name,
-            NetworkAliases = [AgentLayout.ProxyHost],
+            Network = middleNetwork.Name,
+            NetworkAliases = [AgentLayout.PipelockHost],
             User = PipelockImage.User,
             ReadOnlyRootFilesystem = true,
             // A crashed proxy comes back by itself; one stopped on purpose stays stopped.
@@ -50,19 +54,19 @@ public sealed record BottlePlan(
             MemoryBytes = PipelockImage.MemoryBytes,
             Pids = PipelockImage.Pids,
             Cpus = PipelockImage.Cpus,
+            // No secret at all: the agent holds none to leak, and the edge, which holds them, checks what it sends.
             Binds = [new BindMount(settings.PipelockConfigFile, PipelockImage.ConfigPath, ReadOnly: true)],
-            // pipelock's DLP scans its own environment for secret values (dlp.scan_env): given the bottle's secrets,
-            // it blocks an agent that puts one in a URL. No file holds them.
-            Environment = [.. bottle.Environment.Where(e => e.IsSecret).Select(e => new KeyValuePair<string, string>($"{SecretPrefix}{e.Name}", e.Value))],
-            Health = new HealthProbe(["/pipelock", "healthcheck", "--addr", $"127.0.0.1:{AgentLayout.ProxyPort}"],
+            Health = new HealthProbe(["/pipelock", "healthcheck", "--addr", $"127.0.0.1:{AgentLayout.PipelockPort}"],
                 // For the dashboard's ongoing view; starting does not wait for it (the isolation probe asks /health
                 // itself), so the engine need not run it every second in every bottle.
                 Interval: TimeSpan.FromSeconds(10), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
         };
+        var edge = settings.EdgeImage is { } edgeImage
+            ? EdgeProxy.Spec($"{prefix}-edge", edgeImage, internalNetwork.Name, labels(EdgeProxy.Role),
+                settings.EdgeConfigFile ?? throw new ArgumentException("an edge needs its configuration file", nameof(settings)),
+                settings.ExtraCaCertificatesFile)
+            : null;
 
-        List<BindMount> binds = [.. bottle.Mounts.Select(m => new BindMount(m.Source, m.Target, m.ReadOnly))];
-        if (settings.ExtraCaCertificatesFile is { } ca)
-            binds.Add(new BindMount(ca, AgentLayout.ExtraCaCertificates, ReadOnly: true));
         var agent = new ContainerSpec
         {
             Name = $"{prefix}-agent",
@@ -76,7 +80,9 @@ public sealed record BottlePlan(
             // Never root, whatever the image says: a bottle's own image or build could otherwise run Claude as root.
             User = AgentLayout.UserId,
             Dns = [AgentLayout.NoRouteResolver],
-            Binds = binds,
+            Binds = [.. bottle.Mounts.Select(m => new BindMount(m.Source, m.Target, m.ReadOnly))],
+            // The run CA's certificates, read-only; the edge's private tmpfs (the CA key) is not a volume, so not shared.
+            VolumesFrom = edge is null ? [] : [$"{edge.Name}:ro"],
             // Nothing outside the home directory, the workspace and /tmp is writable: the image cannot be altered.
             ReadOnlyRootFilesystem = true,
             AnonymousVolumes = [AgentLayout.Home],
@@ -89,7 +95,8 @@ public sealed record BottlePlan(
             ? TelemetrySink.Spec($"{prefix}-telemetry", sinkImage, internalNetwork.Name, labels("telemetry"))
             : null;
         var probe = settings.ProbeImage is { } probeImage ? IsolationProbe.Spec(agent, probeImage, labels(IsolationProbe.Role)) : null;
-        return new BottlePlan(bottle, internalNetwork, egressNetwork, proxy, PipelockConfigText.Write(bottle), agent, telemetry, probe);
+        return new BottlePlan(bottle, internalNetwork, middleNetwork, egressNetwork, proxy, PipelockConfigText.Write(bottle, scanApiToken),
+            edge, EdgeConfigText.Write(bottle, scanApiToken, settings.ExtraCaCertificatesFile is not null), agent, telemetry, probe);
     }
 
     /// <summary>
@@ -100,6 +107,9 @@ public sealed record BottlePlan(
         // After "--", so that a prompt beginning with "-" is a prompt and not an option Claude refuses (measured).
         ? ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", bottle.PermissionMode, "--", prompt]
         : ["--permission-mode", bottle.PermissionMode];
+
+    /// <summary>The variables that name the CA bundle for the tools that read one.</summary>
+    public static readonly IReadOnlyList<string> CaBundleVariables = ["SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "GIT_SSL_CAINFO"];
 
     /// <summary>The proxy settings first, so that nothing in the manifest can come before them.</summary>
     private static List<KeyValuePair<string, string>> AgentEnvironment(ResolvedBottle bottle, BottlePlanSettings settings)
@@ -118,8 +128,11 @@ public sealed record BottlePlan(
         // on, goes to the bottle's own sink.
         env.Add(new("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", "0"));
         env.Add(new("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
-        if (settings.ExtraCaCertificatesFile is not null)
-            env.Add(new("NODE_EXTRA_CA_CERTS", AgentLayout.ExtraCaCertificates));
+        // The run CA (with the operator's) for Node, which adds one file to its roots; the whole bundle for tools that
+        // replace their roots with the file they are given (OpenSSL, curl, git, Python requests).
+        env.Add(new("NODE_EXTRA_CA_CERTS", AgentLayout.AgentCaFile));
+        foreach (var name in CaBundleVariables)
+            env.Add(new(name, AgentLayout.CaBundleFile));
         if (settings.TelemetrySinkImage is not null)
             env.AddRange(TelemetrySink.AgentEnvironment(bottle, settings.TraceParent));
         env.AddRange(bottle.Environment.Select(e => new KeyValuePair<string, string>(e.Name, e.Value)));

@@ -28,6 +28,9 @@ public sealed class ClaudeBottleOptions
     /// <summary>A ready isolation-probe image (a mirror of the one built from <c>docker/probe</c>) to use instead of building one.</summary>
     public string? ProbeImage { get; set; }
 
+    /// <summary>A ready edge image (a mirror of the one built from <c>docker/edge</c>) to use instead of building one.</summary>
+    public string? EdgeImage { get; set; }
+
     /// <summary>A PEM file of CA certificates to trust, at build time and in every agent.</summary>
     public string? ExtraCaCertificates { get; set; }
 

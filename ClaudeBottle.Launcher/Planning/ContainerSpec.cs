@@ -25,6 +25,16 @@ public sealed record ContainerSpec
     /// the container.
     /// </summary>
     public IReadOnlyList<string> AnonymousVolumes { get; init; } = [];
+    /// <summary>
+    /// Containers whose volumes this one mounts (<c>name:ro</c> read-only), at the same paths: the agent reads the
+    /// edge's CA certificates so.
+    /// </summary>
+    public IReadOnlyList<string> VolumesFrom { get; init; } = [];
+    /// <summary>
+    /// Stdin kept open until one writer attached before start closes it: how the edge gets its secrets without the
+    /// engine recording them.
+    /// </summary>
+    public bool OpenStdin { get; init; }
     /// <summary>Whether the engine restarts the container when it dies unasked (not after a stop).</summary>
     public bool RestartUnlessStopped { get; init; }
     public double? Cpus { get; init; }

@@ -19,7 +19,7 @@ public static class IsolationProbe
     /// TCP API, common proxies and development servers, and Aspire's dashboard. A firewall that drops some ports and
     /// lets another through is caught by the others.
     /// </summary>
-    public static readonly IReadOnlyList<int> Ports = [9, 22, 53, 80, 443, 2375, 2376, 3128, 8080, 18888];
+    public static readonly IReadOnlyList<int> Ports = [9, 22, 53, 80, 443, 2375, 2376, 3128, 8080, 8888, 9090, 18888];
 
     /// <summary>How long an address has to answer: on a bridge a host answers in well under a millisecond.</summary>
     public const double SilenceSeconds = 0.5;

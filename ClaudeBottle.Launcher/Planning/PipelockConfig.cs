@@ -37,6 +37,9 @@ public sealed class PipelockConfig
     public string MetricsListen { get; init; } = MetricsAddress;
 
     public const string MetricsAddress = "127.0.0.1:9091";
+
+    /// <summary>The scan API the edge asks about what the agent sends and receives (pipelock sees only CONNECTs).</summary>
+    public required ScanApiSection ScanApi { get; init; }
 }
 
 public sealed class FetchProxySection

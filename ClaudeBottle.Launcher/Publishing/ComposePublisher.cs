@@ -59,7 +59,7 @@ public static class ComposePublisher
         {
             var (agentImage, build) = AgentImage(bottle, settings, files, executables, links);
             var configFile = $"pipelock/{bottle.Name}.yaml";
-            files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigText.Write(bottle));
+            files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigText.Write(bottle, "TODO"));
             var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{configFile}", caFile,
                 ProbeImage: probeImage));
 
@@ -190,14 +190,11 @@ public static class ComposePublisher
     private static SortedDictionary<string, string> Labels(IReadOnlyDictionary<string, string> labels) =>
         new(labels.Where(l => l.Key is BottleLabels.Project or BottleLabels.Bottle or BottleLabels.Role).ToDictionary(), StringComparer.Ordinal);
 
-    /// <summary>A secret becomes a reference filled from .env; a literal is escaped so compose does not interpolate it.</summary>
-    private static string EnvValue(KeyValuePair<string, string> variable, ResolvedBottle bottle)
-    {
-        var name = variable.Key.StartsWith(BottlePlan.SecretPrefix, StringComparison.Ordinal) ? variable.Key[BottlePlan.SecretPrefix.Length..] : variable.Key;
-        return bottle.Environment.FirstOrDefault(e => e.Name == name) is { IsSecret: true } secret
-            ? "${" + secret.SourceVariable + "}"
-            : Escape(variable.Value);
-    }
+    /// <summary>
+    /// Every value escaped so compose fills in nothing: the agent's secrets are placeholders (the real values go to the
+    /// edge alone), so no value of the agent's is a reference.
+    /// </summary>
+    private static string EnvValue(KeyValuePair<string, string> variable, ResolvedBottle bottle) => Escape(variable.Value);
 
     /// <summary>
     /// Skills travel with the deployment, file by file as <see cref="SkillFolder"/> lists them (a link leading out of

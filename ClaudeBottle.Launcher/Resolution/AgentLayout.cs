@@ -15,13 +15,27 @@ public static class AgentLayout
     public const string SkillsDirectory = Home + "/.claude/skills";
     public const string SshDirectory = Home + "/.ssh";
 
-    /// <summary>Where extra CA certificates are mounted (read-only) in every agent, for Node via NODE_EXTRA_CA_CERTS.</summary>
-    public const string ExtraCaCertificates = "/usr/local/share/claude-bottle/extra-ca-certificates.crt";
-
-    /// <summary>The pipelock sidecar's alias on the bottle's internal network, and its one port.</summary>
-    public const string ProxyHost = "pipelock";
-    public const int ProxyPort = 8888;
+    /// <summary>
+    /// The agent's proxy: the bottle's edge (mitmproxy), on the internal network, which terminates the agent's TLS with
+    /// the run's certificate authority, applies the bottle's rules and credentials, and forwards through pipelock.
+    /// </summary>
+    public const string ProxyHost = "edge";
+    public const int ProxyPort = 8080;
     public static string ProxyUrl => $"http://{ProxyHost}:{ProxyPort}";
+
+    /// <summary>pipelock's alias on the bottle's middle network (the edge's only way out), its proxy and scan API ports.</summary>
+    public const string PipelockHost = "pipelock";
+    public const int PipelockPort = 8888;
+    public const int ScanApiPort = 9090;
+
+    /// <summary>
+    /// The edge's certificate volume, read-only in the agent: the run CA alone, with the operator's extra CAs (for
+    /// NODE_EXTRA_CA_CERTS, which adds one file to Node's roots), and with the system's roots too (for tools that
+    /// replace their roots with the file they are given). Certificates only; the CA's key never leaves the edge.
+    /// </summary>
+    public const string CaDirectory = "/var/lib/claude-bottle-ca";
+    public const string AgentCaFile = CaDirectory + "/agent-ca.crt";
+    public const string CaBundleFile = CaDirectory + "/bundle.crt";
 
     /// <summary>
     /// The upstream resolver the agent's engine DNS is given: an address from TEST-NET-1 (RFC 5737), which nothing

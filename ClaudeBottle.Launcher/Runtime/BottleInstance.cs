@@ -6,7 +6,9 @@ public sealed class BottleInstance(string name, string stateDirectory)
     public string Name { get; } = name;
     public string StateDirectory { get; } = stateDirectory;
     public string? InternalNetworkId { get; internal set; }
+    public string? MiddleNetworkId { get; internal set; }
     public string? EgressNetworkId { get; internal set; }
+    public string? EdgeId { get; internal set; }
     public string? ProxyId { get; internal set; }
     public string? AgentId { get; internal set; }
     public string? TelemetryId { get; internal set; }

@@ -8,7 +8,8 @@ using ClaudeBottle.Launcher.Planning;
 namespace ClaudeBottle.Launcher.Runtime;
 
 /// <summary>
-/// Creates and removes one bottle on the engine: networks, then the proxy (started and healthy), then the agent.
+/// Creates and removes one bottle on the engine: networks, then pipelock and the edge (started, the isolation probe
+/// passed), then the agent.
 /// A start that fails removes whatever it had made, so a failure leaves nothing behind.
 /// </summary>
 public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
@@ -35,65 +36,85 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             step = description;
             span = LaunchTracing.Step(spanName, name);
         }
+        var images = new ImageAvailability(engine);
         try
         {
             // No probe, no proof of isolation: such a bottle is not started.
             var probeSpec = plan.Probe ?? throw new InvalidOperationException("the plan has no isolation probe, so the bottle's isolation cannot be checked");
+            // No edge, no inspection and no credentials kept from the agent: such a bottle is not started either.
+            var edgeSpec = plan.Edge ?? throw new InvalidOperationException("the plan has no edge proxy, so the agent's traffic could not be inspected");
             // Before anything is made: a bottle whose host paths changed since approval creates nothing.
             step = "checking the manifest's host paths";
             MountRecheck.Verify(plan.Bottle);
-            step = "writing the pipelock configuration";
-            WriteProxyConfig(plan, stateDirectory);
+            step = "writing the pipelock and edge configurations";
+            WriteConfigs(plan, stateDirectory);
 
             Begin("image.pull", $"making image {plan.Proxy.Image} available");
-            await EnsureImageAsync(plan.Proxy.Image, progress, ct);
+            await images.EnsureAsync(plan.Proxy.Image, progress, ct);
             step = $"making image {plan.Agent.Image} available";
-            await EnsureImageAsync(plan.Agent.Image, progress, ct);
-            foreach (var image in new[] { plan.Telemetry?.Image, probeSpec.Image }.OfType<string>().Where(i => i != plan.Agent.Image).Distinct())
+            await images.EnsureAsync(plan.Agent.Image, progress, ct);
+            foreach (var image in new[] { edgeSpec.Image, plan.Telemetry?.Image, probeSpec.Image }.OfType<string>().Where(i => i != plan.Agent.Image).Distinct())
             {
                 step = $"making image {image} available";
-                await EnsureImageAsync(image, progress, ct);
+                await images.EnsureAsync(image, progress, ct);
             }
 
             Begin("network.create", "creating the bottle's networks");
             progress.Step(step);
             var networks = new BottleNetworks(engine, Subnets);
             var internalNetwork = networks.CreateAsync(plan.InternalNetwork, ct);
+            var middleNetwork = networks.CreateAsync(plan.MiddleNetwork, ct);
             var egressNetwork = networks.CreateAsync(plan.EgressNetwork, ct);
             try
             {
-                await Task.WhenAll(internalNetwork, egressNetwork);
+                await Task.WhenAll(internalNetwork, middleNetwork, egressNetwork);
             }
             finally
             {
                 // Whichever was made is removed on failure.
                 instance.InternalNetworkId = internalNetwork.IsCompletedSuccessfully ? internalNetwork.Result.Id : null;
+                instance.MiddleNetworkId = middleNetwork.IsCompletedSuccessfully ? middleNetwork.Result.Id : null;
                 instance.EgressNetworkId = egressNetwork.IsCompletedSuccessfully ? egressNetwork.Result.Id : null;
             }
             span?.Dispose();
             span = null;
 
-            // The proxy, the isolation probe and the telemetry sink start side by side: the probe waits for the proxy
-            // at the address it is given, and only the agent, which comes last, depends on all three.
-            var proxyAddress = SubnetAllocator.ProxyAddressOf(internalNetwork.Result.Subnet).ToString();
+            // pipelock, the edge, the isolation probe and the telemetry sink start side by side: the probe waits for the
+            // edge at the address it is given, and only the agent, which comes last, depends on all of them.
+            var edgeAddress = SubnetAllocator.ProxyAddressOf(internalNetwork.Result.Subnet).ToString();
+            var pipelockAddress = SubnetAllocator.ProxyAddressOf(middleNetwork.Result.Subnet).ToString();
             var proxy = StepAsync(name, "proxy.start", "creating and starting the pipelock proxy", async () =>
             {
-                instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy with { IPv4Address = proxyAddress }, ct);
+                instance.ProxyId = await engine.CreateContainerAsync(plan.Proxy with { IPv4Address = pipelockAddress }, ct);
                 // Attached before start: engines before API 1.44 accept only one network at create.
                 await engine.ConnectNetworkAsync(instance.EgressNetworkId!, instance.ProxyId, [], ct);
                 await progress.ProxyCreatedAsync(instance.ProxyId);
                 await engine.StartContainerAsync(instance.ProxyId, ct);
             });
-            progress.Step("creating the pipelock proxy");
-            var probe = StepAsync(name, "proxy.health", "checking the proxy and the bottle's isolation",
-                () => ProbeAsync(probeSpec, instance, proxyAddress, proxy, progress, ct));
+            var edge = StepAsync(name, "edge.start", "creating and starting the edge proxy", async () =>
+            {
+                instance.EdgeId = await engine.CreateContainerAsync(edgeSpec with { IPv4Address = edgeAddress }, ct);
+                await engine.ConnectNetworkAsync(instance.MiddleNetworkId!, instance.EdgeId, [], ct);
+                var secrets = EdgeSecrets.Document(plan.Bottle);
+                try
+                {
+                    await engine.StartWithInputAsync(instance.EdgeId, secrets, ct);
+                }
+                finally
+                {
+                    Array.Clear(secrets);
+                }
+            });
+            progress.Step("creating the pipelock and edge proxies");
+            var probe = StepAsync(name, "proxy.health", "checking the proxies and the bottle's isolation",
+                () => ProbeAsync(probeSpec, instance, edgeAddress, pipelockAddress, AllAsync(proxy, edge), progress, ct));
             var sink = plan.Telemetry is { } sinkContainer ? StepAsync(name, "telemetry.start", "starting the telemetry sink", async () =>
             {
                 // Up before Claude, which exports to it from its first moments.
                 instance.TelemetryId = await engine.CreateContainerAsync(sinkContainer, ct);
                 await engine.StartContainerAsync(instance.TelemetryId, ct);
             }) : Task.CompletedTask;
-            await AllAsync(proxy, probe, sink);
+            await AllAsync(proxy, edge, probe, sink);
             await progress.ProxyHealthyAsync();
 
             Begin("agent.start", "creating the agent");
@@ -128,11 +149,12 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// Runs <see cref="IsolationProbe"/> beside the proxy's start: the proxy answers at <paramref name="proxyAddress"/> and by
     /// name, and no gateway of either network on any probed port. Throws with its findings, or when the proxy did not stay up.
     /// </summary>
-    private async Task ProbeAsync(ContainerSpec spec, BottleInstance instance, string proxyAddress, Task proxyStarted, IBottleProgress progress,
-        CancellationToken ct)
+    private async Task ProbeAsync(ContainerSpec spec, BottleInstance instance, string proxyAddress, string pipelockAddress, Task proxyStarted,
+        IBottleProgress progress, CancellationToken ct)
     {
-        var gateways = new List<string>();
-        foreach (var network in new[] { instance.InternalNetworkId!, instance.EgressNetworkId! })
+        // pipelock's own address must be as silent as a gateway: an agent that reached it would skip the edge.
+        var gateways = new List<string> { pipelockAddress };
+        foreach (var network in new[] { instance.InternalNetworkId!, instance.MiddleNetworkId!, instance.EgressNetworkId! })
         {
             // Read back from the engine, not taken from the plan: what was made is what is checked.
             var reported = await engine.NetworkGatewaysAsync(network, ct);
@@ -155,7 +177,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             if (code != 0 || !output.Contains("PROBE OK"))
                 throw new InvalidOperationException(
                     $"the isolation probe failed, so the agent was not started: {string.Join("; ", output.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal) || l.Contains("not found", StringComparison.Ordinal)).DefaultIfEmpty($"exit code {code}"))}");
-            await EnsureRunningAsync(instance.ProxyId!, ct);
+            await EnsureRunningAsync(instance.ProxyId!, "the proxy", ct);
+            await EnsureRunningAsync(instance.EdgeId!, "the edge proxy", ct);
         }
         finally
         {
@@ -225,16 +248,21 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             instance.AgentId = null;
         if (instance.TelemetryId is { } telemetry && await Try("telemetry sink", () => engine.RemoveContainerAsync(telemetry, ct)))
             instance.TelemetryId = null;
+        // After the agent, which mounts its volume.
+        if (instance.EdgeId is { } edge && await Try("edge container", () => engine.RemoveContainerAsync(edge, ct)))
+            instance.EdgeId = null;
         if (instance.ProxyId is { } proxy && await Try("proxy container", () => engine.RemoveContainerAsync(proxy, ct)))
             instance.ProxyId = null;
         // A network goes only once nothing is attached to it.
-        var containersGone = instance is { AgentId: null, TelemetryId: null, ProxyId: null };
+        var containersGone = instance is { AgentId: null, TelemetryId: null, EdgeId: null, ProxyId: null };
         if (containersGone && instance.InternalNetworkId is { } internalNetwork && await Try("internal network", () => engine.RemoveNetworkAsync(internalNetwork, ct)))
             instance.InternalNetworkId = null;
+        if (containersGone && instance.MiddleNetworkId is { } middle && await Try("middle network", () => engine.RemoveNetworkAsync(middle, ct)))
+            instance.MiddleNetworkId = null;
         if (containersGone && instance.EgressNetworkId is { } egress && await Try("egress network", () => engine.RemoveNetworkAsync(egress, ct)))
             instance.EgressNetworkId = null;
         // The proxy's config goes last: a proxy still there may be restarted by its engine, and needs it.
-        if (instance is { InternalNetworkId: null, EgressNetworkId: null } && containersGone)
+        if (instance is { InternalNetworkId: null, MiddleNetworkId: null, EgressNetworkId: null } && containersGone)
             await Try("state directory", () =>
             {
                 if (Directory.Exists(instance.StateDirectory))
@@ -251,48 +279,28 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>The pipelock config goes in the bottle's state directory, readable by pipelock's unprivileged user.</summary>
     public static string ConfigFile(string stateDirectory) => Path.Join(stateDirectory, "pipelock.yaml");
 
-    private static void WriteProxyConfig(BottlePlan plan, string stateDirectory)
+    /// <summary>The edge's config, beside pipelock's; it holds placeholders and rules, never a credential's value.</summary>
+    public static string EdgeConfigFile(string stateDirectory) => Path.Join(stateDirectory, "edge.json");
+
+    private static void WriteConfigs(BottlePlan plan, string stateDirectory)
     {
         var directory = Directory.CreateDirectory(stateDirectory);
-        var file = ConfigFile(stateDirectory);
-        File.WriteAllText(file, plan.ProxyConfig);
         if (!OperatingSystem.IsWindows())
-        {
             directory.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
                                      UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        foreach (var (file, text) in new[] { (ConfigFile(stateDirectory), plan.ProxyConfig), (EdgeConfigFile(stateDirectory), plan.EdgeConfig) })
+        {
+            File.WriteAllText(file, text);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
     }
 
-    /// <summary>An image already present is used as it is; only a missing one is pulled.</summary>
-    private async Task EnsureImageAsync(string image, IBottleProgress progress, CancellationToken ct)
+    private async Task EnsureRunningAsync(string containerId, string what, CancellationToken ct)
     {
-        if (await engine.ImageExistsAsync(image, ct))
-            return;
-        progress.Step($"pulling image {image}");
-        try
-        {
-            await engine.PullImageAsync(image, line => progress.Step($"pull {image}: {line}"), ct);
-        }
-        catch (DockerApiException e)
-        {
-            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled ({Describe(e)}){await ImpostorAsync(image, ct)}", e);
-        }
-        if (!await engine.ImageExistsAsync(image, ct))
-            throw new InvalidOperationException($"image {image} is not present on the engine and could not be pulled{await ImpostorAsync(image, ct)}");
-    }
-
-    /// <summary>Says so when the pinned pipelock is missing but a local image carries its tag: that one is not trusted.</summary>
-    private async Task<string> ImpostorAsync(string image, CancellationToken ct) =>
-        image == PipelockImage.Reference && PipelockImage.ImpostorHint(image, await engine.ImageExistsAsync(PipelockImage.TagReference, ct)) is { } hint
-            ? $"; {hint}"
-            : "";
-
-    private async Task EnsureRunningAsync(string containerId, CancellationToken ct)
-    {
-        var state = await engine.InspectContainerAsync(containerId, ct) ?? throw new InvalidOperationException("the proxy container disappeared");
+        var state = await engine.InspectContainerAsync(containerId, ct) ?? throw new InvalidOperationException($"{what}'s container disappeared");
         if (!state.Running)
-            throw new InvalidOperationException($"the proxy exited with code {state.ExitCode} as it started (see its log)");
+            throw new InvalidOperationException($"{what} exited with code {state.ExitCode} as it started (see its log)");
     }
 
     private static string Describe(Exception e) => e switch

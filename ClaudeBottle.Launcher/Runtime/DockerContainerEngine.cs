@@ -135,6 +135,7 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
                 .. spec.Binds.Select(b => new Mount { Type = "bind", Source = b.Source, Target = b.Target, ReadOnly = b.ReadOnly }),
                 .. spec.AnonymousVolumes.Select(target => new Mount { Type = "volume", Target = target }),
             ],
+            VolumesFrom = spec.VolumesFrom.ToList(),
             RestartPolicy = new RestartPolicy { Name = spec.RestartUnlessStopped ? RestartPolicyKind.UnlessStopped : RestartPolicyKind.No },
             NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
             Memory = spec.MemoryBytes ?? 0,
@@ -159,7 +160,10 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             Labels = new Dictionary<string, string>(spec.Labels),
             User = spec.User!,
             Tty = spec.Tty,
-            OpenStdin = spec.Tty,
+            OpenStdin = spec.Tty || spec.OpenStdin,
+            // The edge's secrets: one writer, attached before start; its close is the container's end of input.
+            StdinOnce = spec.OpenStdin,
+            AttachStdin = spec.OpenStdin,
             Healthcheck = spec.Health is { } h ? new HealthcheckConfig
             {
                 Test = ["CMD", .. h.Command],
@@ -192,6 +196,24 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
 
     public Task StartContainerAsync(string id, CancellationToken ct) =>
         client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct);
+
+    public async Task StartWithInputAsync(string id, ReadOnlyMemory<byte> input, CancellationToken ct)
+    {
+        // Attached before the start, so that nothing the container reads first is missed; stdin is a stream the engine
+        // forwards and never records (inspect, logs and the container's files hold no copy).
+        using var stream = await client.Containers.AttachContainerAsync(id, new ContainerAttachParameters { Stream = true, Stdin = true }, ct);
+        await client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct);
+        var buffer = input.ToArray();
+        try
+        {
+            await stream.WriteAsync(buffer, 0, buffer.Length, ct);
+            stream.CloseWrite();
+        }
+        finally
+        {
+            Array.Clear(buffer);
+        }
+    }
 
     public async Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct)
     {

@@ -38,6 +38,12 @@ public interface IContainerEngine
 
     Task StartContainerAsync(string id, CancellationToken ct);
 
+    /// <summary>
+    /// Attaches to the created container's stdin, starts it, writes <paramref name="input"/> and closes stdin: what a
+    /// container is given so is never in the engine's records (its Env, its logs, its files).
+    /// </summary>
+    Task StartWithInputAsync(string id, ReadOnlyMemory<byte> input, CancellationToken ct);
+
     Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct);
 
     Task RemoveContainerAsync(string id, CancellationToken ct);

@@ -3,10 +3,13 @@ using System.Text.Json;
 namespace ClaudeBottle.Launcher.Telemetry;
 
 /// <summary>
-/// One decision of a bottle's proxy, read from pipelock's JSON log line (v2.3.0 <c>internal/audit/logger.go</c>):
-/// <c>allowed</c>, <c>forward_http</c> and <c>tunnel_open</c> let a request out; <c>blocked</c> stopped one.
+/// One decision of a bottle's proxies, read from a JSON log line of pipelock (v2.3.0 <c>internal/audit/logger.go</c>) or of
+/// the edge, which writes pipelock's field names: <c>allowed</c>, <c>forward_http</c> and <c>tunnel_open</c> let a request
+/// out; <c>flagged</c> let it out with a finding (<see cref="Flagged"/>); <c>blocked</c> stopped one. <see cref="Rule"/>
+/// names the manifest's rule that refused it, when one did.
 /// </summary>
-public sealed record EgressDecision(bool Allowed, string Host, string? Method, string? Target, string? Scanner, string? Reason, DateTimeOffset Time)
+public sealed record EgressDecision(bool Allowed, string Host, string? Method, string? Target, string? Scanner, string? Reason, DateTimeOffset Time,
+    string? Rule = null, bool Flagged = false)
 {
     /// <summary>The decision in <paramref name="line"/>, or null for any other line (startup, tunnel close, errors, text).</summary>
     public static EgressDecision? TryParse(string line)
@@ -19,11 +22,14 @@ public sealed record EgressDecision(bool Allowed, string Host, string? Method, s
             var root = json.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 return null;
-            bool allowed;
+            bool allowed, flagged = false;
             switch (Text(root, "event"))
             {
                 case "allowed" or "forward_http" or "tunnel_open":
                     allowed = true;
+                    break;
+                case "flagged":
+                    (allowed, flagged) = (true, true);
                     break;
                 case "blocked":
                     allowed = false;
@@ -37,7 +43,7 @@ public sealed record EgressDecision(bool Allowed, string Host, string? Method, s
                 return null;
             var time = Text(root, "time") is { } t && DateTimeOffset.TryParse(t, out var parsed) ? parsed : DateTimeOffset.UtcNow;
             return new EgressDecision(allowed, host, Text(root, "method"), target, Text(root, "scanner") is { Length: > 0 } s ? s : null,
-                Text(root, "reason"), time);
+                Text(root, "reason"), time, Text(root, "rule") is { Length: > 0 } rule ? rule : null, flagged);
         }
         catch (JsonException)
         {

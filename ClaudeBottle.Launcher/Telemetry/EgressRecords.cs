@@ -22,18 +22,19 @@ internal static class EgressRecords
         var decision = original with
         {
             Host = Clip(original.Host)!, Method = Clip(original.Method), Target = Clip(original.Target), Scanner = Clip(original.Scanner), Reason = Clip(original.Reason),
+            Rule = Clip(original.Rule),
         };
-        var verb = decision.Allowed ? "allowed" : "blocked";
+        var verb = decision.Flagged ? "flagged" : decision.Allowed ? "allowed" : "blocked";
         var record = new LogRecord
         {
             TimeUnixNano = (ulong)(decision.Time.ToUnixTimeMilliseconds() * 1_000_000),
             ObservedTimeUnixNano = (ulong)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000),
-            SeverityNumber = decision.Allowed ? Info : Warn,
-            SeverityText = decision.Allowed ? "Information" : "Warning",
+            SeverityNumber = decision.Allowed && !decision.Flagged ? Info : Warn,
+            SeverityText = decision.Allowed && !decision.Flagged ? "Information" : "Warning",
             EventName = EventName,
             Body = new AnyValue
             {
-                StringValue = $"{verb} {decision.Method} {decision.Target}{(decision.Reason is { } reason ? $": {reason}" : "")}",
+                StringValue = $"{verb} {decision.Method} {decision.Target}{(decision.Reason is { } reason ? $": {reason}" : "")}{(decision.Rule is { } rule ? $" (rule {rule})" : "")}",
             },
         };
         record.Attributes.Add(Text(LaunchTracing.BottleAttribute, source.Bottle));
@@ -48,6 +49,8 @@ internal static class EgressRecords
             record.Attributes.Add(Text("egress.scanner", scanner));
         if (decision.Reason is { } why)
             record.Attributes.Add(Text("egress.reason", why));
+        if (decision.Rule is { } name)
+            record.Attributes.Add(Text("egress.rule", name));
         return record;
     }
 

@@ -37,7 +37,7 @@ await TestImages.ProbeAsync();
 var configDirectory = Directory.CreateTempSubdirectory("claude-bottle-bench-config-");
 var config = Path.Join(configDirectory.FullName, "pipelock.yaml");
 var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "bench": {} } }""", "bench.json", configDirectory.FullName), _ => null).Single();
-File.WriteAllText(config, PipelockConfigText.Write(bottle));
+File.WriteAllText(config, PipelockConfigText.Write(bottle, "bench-scan-token"));
 // pipelock runs as nobody.
 configDirectory.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.OtherRead;
 File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.GroupRead);

@@ -18,6 +18,10 @@ public sealed class PipelockConfigTests
         "forward_proxy", "forward_proxy.enabled",
         "logging", "logging.format", "logging.output", "logging.include_allowed", "logging.include_blocked",
         "sentry", "sentry.enabled", "metrics_listen",
+        // v2.3.0 internal/config/schema.go, type ScanAPI and its sections.
+        "scan_api", "scan_api.listen", "scan_api.auth", "scan_api.auth.bearer_tokens", "scan_api.max_body_bytes",
+        "scan_api.field_limits", "scan_api.field_limits.text", "scan_api.field_limits.content",
+        "scan_api.rate_limit", "scan_api.rate_limit.requests_per_minute", "scan_api.rate_limit.burst",
     ];
 
     private static ResolvedBottle Bottle(string corpusFile) =>
@@ -33,7 +37,7 @@ public sealed class PipelockConfigTests
     [MemberData(nameof(GoldenCases))]
     public void Generated_config_matches_the_golden_file(string corpusFile, string golden)
     {
-        var yaml = PipelockConfigText.Write(Bottle(corpusFile));
+        var yaml = PipelockConfigText.Write(Bottle(corpusFile), "scan-token");
 
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
             File.WriteAllText(TestFiles.Source(Path.Join("..", "Golden", golden)), yaml);
@@ -45,7 +49,7 @@ public sealed class PipelockConfigTests
     public void Config_enforces_the_allowlist_in_strict_mode_on_the_forward_proxy()
     {
         var bottle = Bottle("issue-example.jsonc");
-        var root = Parse(PipelockConfigText.Write(bottle));
+        var root = Parse(PipelockConfigText.Write(bottle, "scan-token"));
 
         Scalar(root, "mode").Should().Be("strict");
         Scalar(root, "enforce").Should().Be("true");
@@ -65,7 +69,7 @@ public sealed class PipelockConfigTests
     [Fact]
     public void Config_uses_only_keys_that_the_pinned_pipelock_accepts()
     {
-        var root = Parse(PipelockConfigText.Write(Bottle("issue-example.jsonc")));
+        var root = Parse(PipelockConfigText.Write(Bottle("issue-example.jsonc"), "scan-token"));
 
         KeyPaths(root, "").Should().OnlyContain(k => KnownKeys.Contains(k));
         PipelockImage.Tag.Should().Be("2.3.0", "KnownKeys was taken from this tag's schema; re-check it when the pin moves");
@@ -73,7 +77,7 @@ public sealed class PipelockConfigTests
 
     [Fact]
     public void Same_bottle_gives_byte_identical_config() =>
-        PipelockConfigText.Write(Bottle("issue-example.jsonc")).Should().Be(PipelockConfigText.Write(Bottle("issue-example.jsonc")));
+        PipelockConfigText.Write(Bottle("issue-example.jsonc"), "scan-token").Should().Be(PipelockConfigText.Write(Bottle("issue-example.jsonc"), "scan-token"));
 
     private static YamlMappingNode Parse(string yaml)
     {

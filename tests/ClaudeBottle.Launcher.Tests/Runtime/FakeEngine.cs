@@ -77,6 +77,17 @@ internal sealed class FakeEngine : IContainerEngine
 
     public Task ConnectNetworkAsync(string networkId, string containerId, IReadOnlyList<string> aliases, CancellationToken ct) { Step(); return Task.CompletedTask; }
     public Task StartContainerAsync(string id, CancellationToken ct) { Step(); RunningIds[id] = true; return Task.CompletedTask; }
+
+    /// <summary>How many bytes each container was given on stdin: that it was given some, never what.</summary>
+    public ConcurrentDictionary<string, int> StdinBytes { get; } = [];
+
+    public Task StartWithInputAsync(string id, ReadOnlyMemory<byte> input, CancellationToken ct)
+    {
+        Step();
+        StdinBytes[id] = input.Length;
+        RunningIds[id] = true;
+        return Task.CompletedTask;
+    }
     public Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct) { RunningIds.TryRemove(id, out _); return Task.CompletedTask; }
     public Task RemoveContainerAsync(string id, CancellationToken ct) { Step(); Containers.TryRemove(id, out _); RunningIds.TryRemove(id, out _); return Task.CompletedTask; }
 
