@@ -67,7 +67,7 @@ internal sealed class BottleNetworks(IContainerEngine engine, SubnetAllocator su
             var subnet = subnets.Next([.. await engine.ListSubnetsAsync(ct), .. Reserved.Concat(refused).Select(r => r.ToString())])
                          ?? throw new InvalidOperationException(
                              $"no free /{SubnetAllocator.DefaultPrefixLength} subnet is left in the bottle address pool {subnets.Pool} " +
-                             $"({subnets.Capacity} subnets, two per bottle, all in use); stop some bottles, or give a wider pool in " +
+                             $"({subnets.Capacity} subnets, three per bottle, all in use); stop some bottles, or give a wider pool in " +
                              $"{NetworkOptions.AddressPoolKey}");
             Reserved.Add(subnet);
             return subnet;

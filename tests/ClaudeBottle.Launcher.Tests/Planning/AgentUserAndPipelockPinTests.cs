@@ -11,7 +11,7 @@ public sealed class AgentUserAndPipelockPinTests
     {
         var bottle = BottleResolver.Resolve(ManifestLoader.Parse($$"""{ "bottles": { "default": {{bottleJson}} }, "agents": { "a": {} } }""",
             "m.json", Path.GetTempPath()), _ => null).Single();
-        return BottlePlan.Create(bottle, new BottlePlanSettings("run", "/tmp/run.lock", "cb-", pipelockImage, "agent:1", "/tmp/p.yaml", ProbeImage: "probe:1"));
+        return BottlePlan.Create(bottle, new BottlePlanSettings("run", "/tmp/run.lock", "cb-", pipelockImage, "agent:1", "/tmp/p.yaml", ProbeImage: "probe:1", EdgeImage: "edge:1", EdgeConfigFile: "/tmp/e.json"));
     }
 
     [Theory]
@@ -44,9 +44,9 @@ public sealed class AgentUserAndPipelockPinTests
     {
         var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "a": {} } }""", "m.json", Path.GetTempPath()), _ => null).Single();
         var plan = BottlePlan.Create(bottle, new BottlePlanSettings("run", "/tmp/run.lock", "cb-", "proxy:1", "agent:1", "/tmp/p.yaml",
-            TelemetrySinkImage: "sink:1", ProbeImage: "probe:1"));
+            TelemetrySinkImage: "sink:1", ProbeImage: "probe:1", EdgeImage: "edge:1", EdgeConfigFile: "/tmp/e.json"));
 
-        ContainerSpec[] all = [plan.Agent, plan.Proxy, plan.Probe!, plan.Telemetry!];
+        ContainerSpec[] all = [plan.Agent, plan.Proxy, plan.Edge!, plan.Probe!, plan.Telemetry!];
         foreach (var spec in all)
         {
             spec.DropAllCapabilities.Should().BeTrue(spec.Name);

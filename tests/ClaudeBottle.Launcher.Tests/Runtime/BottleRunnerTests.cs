@@ -23,7 +23,7 @@ public sealed class BottleRunnerTests
         var bottle = BottleResolver.Resolve(ManifestLoader.Parse("""{ "agents": { "a": {} } }""", "m.json", dir.Path), _ => null).Single();
         var state = Path.Join(dir.Path, "state");
         return (BottlePlan.Create(bottle, new BottlePlanSettings("run", Path.Join(dir.Path, "run.lock"), "cb-run-", "proxy:1", "agent:1",
-            BottleRunner.ConfigFile(state), ProbeImage: "probe:1")), state);
+            BottleRunner.ConfigFile(state), ProbeImage: "probe:1", EdgeImage: "edge:1", EdgeConfigFile: BottleRunner.EdgeConfigFile(state))), state);
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class BottleRunnerTests
     }
 
     [Fact]
-    public async Task A_start_creates_networks_then_a_healthy_proxy_then_the_agent()
+    public async Task A_start_creates_networks_then_the_proxies_then_the_agent()
     {
         using var dir = new TempDirectory();
         var (plan, state) = Plan(dir);
@@ -55,10 +55,13 @@ public sealed class BottleRunnerTests
 
         var instance = await new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, progress, CancellationToken.None);
 
-        progress.Events.Should().ContainInOrder("creating the bottle's networks", "proxy-created", "checking the proxy and the bottle's isolation", "proxy-healthy", "agent-started");
-        engine.Networks.Values.Select(n => n.Name).Should().BeEquivalentTo("cb-run-a-internal", "cb-run-a-egress");
-        engine.Containers.Values.Select(c => c.Name).Should().BeEquivalentTo(new[] { "cb-run-a-proxy", "cb-run-a-agent" }, "the probe is removed once done");
+        progress.Events.Should().ContainInOrder("creating the bottle's networks", "proxy-created", "checking the proxies and the bottle's isolation", "proxy-healthy", "agent-started");
+        engine.Networks.Values.Select(n => n.Name).Should().BeEquivalentTo("cb-run-a-internal", "cb-run-a-middle", "cb-run-a-egress");
+        engine.Containers.Values.Select(c => c.Name).Should().BeEquivalentTo(new[] { "cb-run-a-proxy", "cb-run-a-edge", "cb-run-a-agent" }, "the probe is removed once done");
         File.ReadAllText(BottleRunner.ConfigFile(state)).Should().Contain("mode: strict");
+        File.ReadAllText(BottleRunner.EdgeConfigFile(state)).Should().Contain("\"upstreamProxy\": \"http://pipelock:8888\"");
+        engine.StdinBytes.Should().ContainKey(instance.EdgeId!, "the edge is given its secrets on stdin, as it starts")
+            .And.HaveCount(1, "no other container is");
 
         await new BottleRunner(engine, NullLogger.Instance).RemoveAsync(instance, CancellationToken.None);
         engine.Containers.Should().BeEmpty();
@@ -71,15 +74,15 @@ public sealed class BottleRunnerTests
         using var dir = new TempDirectory();
         var (plan, state) = Plan(dir);
         var engine = new FakeEngine { Images = { "proxy:1", "agent:1" } };
-        var runner = new BottleRunner(engine, NullLogger.Instance) { Subnets = SubnetAllocator.Parse("192.168.77.0/27") };
+        var runner = new BottleRunner(engine, NullLogger.Instance) { Subnets = SubnetAllocator.Parse("192.168.77.0/26") };
 
         await runner.StartAsync(plan, state, new Progress(), CancellationToken.None);
-        engine.Networks.Values.Select(n => n.Subnet).Should().BeEquivalentTo("192.168.77.0/28", "192.168.77.16/28");
+        engine.Networks.Values.Select(n => n.Subnet).Should().BeEquivalentTo("192.168.77.0/28", "192.168.77.16/28", "192.168.77.32/28");
 
         var error = await Assert.ThrowsAsync<BottleStartException>(() =>
             runner.StartAsync(plan, Path.Join(dir.Path, "state2"), new Progress(), CancellationToken.None));
-        error.Reason.Should().Contain("no free /28 subnet is left in the bottle address pool 192.168.77.0/27").And.Contain(NetworkOptions.AddressPoolKey);
-        engine.Networks.Should().HaveCount(2, "the failed start made nothing");
+        error.Reason.Should().Contain("no free /28 subnet is left in the bottle address pool 192.168.77.0/26").And.Contain(NetworkOptions.AddressPoolKey);
+        engine.Networks.Should().HaveCount(3, "the failed start made nothing");
     }
 
     /// <summary>Two app hosts pick a subnet from the same engine list; the one that loses the race must look past it.</summary>
@@ -93,7 +96,7 @@ public sealed class BottleRunnerTests
 
         await runner.StartAsync(plan, state, new Progress(), CancellationToken.None);
 
-        engine.Networks.Values.Select(n => n.Subnet).Should().BeEquivalentTo("192.168.77.48/28", "192.168.77.64/28");
+        engine.Networks.Values.Select(n => n.Subnet).Should().BeEquivalentTo("192.168.77.48/28", "192.168.77.64/28", "192.168.77.80/28");
     }
 
     [Fact]

@@ -23,11 +23,11 @@ public sealed class IsolationProbeRunTests
             "m.json", dir.Path), _ => null).Single();
         var state = Path.Join(dir.Path, "state");
         return (BottlePlan.Create(bottle, new BottlePlanSettings("run", Path.Join(dir.Path, "run.lock"), "cb-run-", "proxy:1", "own:1",
-            BottleRunner.ConfigFile(state), ProbeImage: probeImage)), state);
+            BottleRunner.ConfigFile(state), ProbeImage: probeImage, EdgeImage: "edge:1", EdgeConfigFile: BottleRunner.EdgeConfigFile(state))), state);
     }
 
     [Fact]
-    public async Task The_probe_runs_from_the_products_image_as_the_agents_user_and_tries_every_gateway_of_both_networks_on_every_port()
+    public async Task The_probe_runs_from_the_products_image_as_the_agents_user_and_tries_every_gateway_and_pipelock_on_every_port()
     {
         using var dir = new TempDirectory();
         var (plan, state) = Plan(dir, "claude-bottle/probe:1");
@@ -44,9 +44,11 @@ public sealed class IsolationProbeRunTests
         probe.Binds.Should().BeEmpty();
         var args = probe.Command!;
         var gateways = args.Select((a, i) => (a, i)).Where(x => x.a == "--gateway").Select(x => args[x.i + 1]).ToList();
-        gateways.Should().BeEquivalentTo(instance.InternalNetworkId!.Replace("net", "10.99.") + ".1", instance.EgressNetworkId!.Replace("net", "10.99.") + ".1");
+        var pipelock = engine.CreatedSpecs.Single(c => c.Labels[BottleLabels.Role] == "proxy").IPv4Address!;
+        gateways.Should().BeEquivalentTo(instance.InternalNetworkId!.Replace("net", "10.99.") + ".1", instance.MiddleNetworkId!.Replace("net", "10.99.") + ".1",
+            instance.EgressNetworkId!.Replace("net", "10.99.") + ".1", pipelock);
         args.Select((a, i) => (a, i)).Where(x => x.a == "--port").Select(x => args[x.i + 1]).Should().Equal("22", "2375", "41234");
-        args.Should().ContainInConsecutiveOrder("--proxy-host", "pipelock");
+        args.Should().ContainInConsecutiveOrder("--proxy-host", "edge").And.ContainInConsecutiveOrder("--proxy-port", "8080");
     }
 
     [Fact]

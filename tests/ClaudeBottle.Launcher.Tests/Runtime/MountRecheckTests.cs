@@ -31,7 +31,7 @@ public sealed class MountRecheckTests
         var bottle = BottleResolver.Resolve(manifest, _ => null).Single();
         var state = Path.Join(dir.Path, "state");
         return (BottlePlan.Create(bottle, new BottlePlanSettings("run", Path.Join(dir.Path, "run.lock"), "cb-run-", "proxy:1", "agent:1",
-            BottleRunner.ConfigFile(state), ProbeImage: "probe:1")), state);
+            BottleRunner.ConfigFile(state), ProbeImage: "probe:1", EdgeImage: "edge:1", EdgeConfigFile: BottleRunner.EdgeConfigFile(state))), state);
     }
 
     private static Task<BottleInstance> StartAsync(FakeEngine engine, BottlePlan plan, string state) =>
