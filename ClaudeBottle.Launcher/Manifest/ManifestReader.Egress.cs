@@ -11,13 +11,20 @@ internal sealed partial class ManifestReader
     /// hosts passed through. <see cref="Checked"/> is false when the lists had errors of their own, so that those are not
     /// repeated as "not in the allowlist" on every rule and credential.
     /// </summary>
-    private sealed record EgressScope(ImmutableArray<string> Allowlist, ImmutableArray<string> PassThrough, bool Checked)
+    private sealed class EgressScope(ImmutableArray<string> allowlist, ImmutableArray<string> passThrough, bool @checked)
     {
+        public ImmutableArray<string> Allowlist { get; } = allowlist;
+        public ImmutableArray<string> PassThrough { get; } = passThrough;
+        public bool Checked { get; } = @checked;
+
+        private readonly HostSet _allowed = new(allowlist);
+        private readonly HostSet _passedThrough = new(passThrough);
+
         public static EgressScope Default { get; } = new([.. ClaudeEndpoints.Hosts], [], true);
 
-        public bool Allows(string host) => Allowlist.Any(entry => HostnameRules.Covers(entry, host));
+        public bool Allows(string host) => _allowed.Covering(host) is not null;
 
-        public string? PassedThroughBy(string host) => PassThrough.FirstOrDefault(entry => HostnameRules.Covers(entry, host));
+        public string? PassedThroughBy(string host) => _passedThrough.Covering(host);
     }
 
     private (BottleSpec Spec, EgressScope Scope) ReadEgress(JsonElement element, string path, BottleSpec spec)
@@ -30,7 +37,7 @@ internal sealed partial class ManifestReader
         {
             before = _errors.Count;
             var passThrough = ReadPassThrough(p.Value, p.Path, scope);
-            scope = scope with { PassThrough = passThrough, Checked = scope.Checked && _errors.Count == before };
+            scope = new EgressScope(scope.Allowlist, passThrough, scope.Checked && _errors.Count == before);
         }
         var rules = parts.TryGetValue("rules", out var r) ? ReadRules(r.Value, r.Path, scope) : [];
         return (spec with { Allowlist = allowlist, Rules = rules, PassThrough = scope.PassThrough }, scope);

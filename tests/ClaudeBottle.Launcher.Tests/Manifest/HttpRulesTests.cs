@@ -89,6 +89,10 @@ public sealed class HttpRulesTests
     [InlineData("*.api.github.com", "*.github.com", false)]
     [InlineData("*.github.com", "notgithub.com", false)]
     [InlineData("github.com", "*.github.com", false)]
-    public void An_allowlist_entry_covers_itself_and_a_wildcard_its_domain_and_everything_under_it(string entry, string host, bool covers) =>
+    public void An_allowlist_entry_covers_itself_and_a_wildcard_its_domain_and_everything_under_it(string entry, string host, bool covers)
+    {
         HostnameRules.Covers(entry, host).Should().Be(covers);
+        // The reader's lookup over many entries decides the same, among entries that cover nothing here.
+        new HostSet(["unrelated.org", "*.unrelated.net", entry]).Covering(host).Should().Be(covers ? entry.ToLowerInvariant() : null);
+    }
 }
