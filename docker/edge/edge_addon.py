@@ -83,7 +83,7 @@ class Edge:
         try:
             await self._request(flow)
         except Exception as e:  # never let a failure forward an unchecked request (the text names no value)
-            self.refuse(flow, "rule", f"the edge failed to check the request ({type(e).__name__})")
+            self.refuse(flow, "dlp", f"the edge failed to check the request ({type(e).__name__})")
 
     async def _request(self, flow: http.HTTPFlow) -> None:
         request = flow.request
