@@ -219,6 +219,8 @@ public sealed class EdgeImageTests(EdgeChain chain, ITestOutputHelper output) : 
         var (exit, health) = await c.Scope.ExecAsync(c.ClientId, "python3 /t/health.py");
         exit.Should().Be(0, health);
         health.Trim().Should().Be("HTTP/1.0 200 OK");
+        var (healthy, said) = await c.Scope.ExecAsync(c.EdgeId, "python3 /usr/local/lib/claude-bottle-edge/healthcheck.py");
+        healthy.Should().Be(0, "the engine's health check command answers as the probe does: " + said);
     }
 
     [SkippableFact]
