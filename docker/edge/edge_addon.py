@@ -2,6 +2,7 @@
 through pipelock's scan API, credential injection on the declared host only; per response: redaction of real values,
 then the injection scan. Also the health answer and the pass-through hosts, both decided in the next_layer hook."""
 import re
+import sys
 
 from mitmproxy import http
 from mitmproxy.proxy import commands, events, layer, layers
@@ -83,7 +84,7 @@ class Edge:
         try:
             await self._request(flow)
         except Exception as e:  # never let a failure forward an unchecked request (the text names no value)
-            self.refuse(flow, "rule", f"the edge failed to check the request ({type(e).__name__})")
+            self.refuse(flow, "dlp", f"the edge failed to check the request ({type(e).__name__})")
 
     async def _request(self, flow: http.HTTPFlow) -> None:
         request = flow.request
@@ -105,7 +106,8 @@ class Edge:
             return self.refuse(flow, "dlp", "DLP match: " + ", ".join(verdict.rule_ids))
 
         for name, credential_host, header, value in self.credentials:
-            if credential_host == host:
+            # Never in clear text: a plain-HTTP request to the declared host keeps the agent's placeholder.
+            if credential_host == host and request.scheme == "https":
                 request.headers[header] = value
                 self.log.event("credential_injected", method=request.method, url=flow_url(request),
                                header=header, credential=name)
@@ -141,6 +143,12 @@ class Edge:
     # --- responses -------------------------------------------------------------------------------------------------
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:
+        try:
+            self._responseheaders(flow)
+        except Exception as e:  # the body is then buffered, and response() redacts it and its headers whole
+            print(f"claude-bottle edge: response headers not handled ({type(e).__name__})", file=sys.stderr, flush=True)
+
+    def _responseheaders(self, flow: http.HTTPFlow) -> None:
         response = flow.response
         self.redact_headers(flow)
         if response.headers.get("content-type", "").lower().startswith("text/event-stream"):

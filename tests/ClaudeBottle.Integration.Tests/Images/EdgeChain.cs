@@ -39,6 +39,7 @@ public sealed class EdgeChain : IAsyncLifetime
     public string OriginId { get; private set; } = "";
     public string PipelockId { get; private set; } = "";
     public string InternalNetwork { get; private set; } = "";
+    public string MiddleNetwork { get; private set; } = "";
     public TimeSpan EdgeStart { get; private set; }
 
     public string SecretsLine => new JsonObject
@@ -74,12 +75,15 @@ public sealed class EdgeChain : IAsyncLifetime
         Write("client.py", EdgeScripts.Client);
         Write("health.py", EdgeScripts.Health);
         Write("edge.json", EdgeConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var wrongToken = EdgeConfig();
+        wrongToken["scanApi"]!["token"] = "not-the-token";
+        Write("edge-wrong-token.json", wrongToken.ToJsonString());
         Write("pipelock.yaml", PipelockConfig());
 
         EdgeImage = await TestImages.EdgeAsync();
         var pipelockImage = await TestImages.ProxyAsync();
         InternalNetwork = await Scope.CreateNetworkAsync("internal", isInternal: true);
-        var middle = await Scope.CreateNetworkAsync("middle", isInternal: true);
+        var middle = MiddleNetwork = await Scope.CreateNetworkAsync("middle", isInternal: true);
         var egress = await Scope.CreateNetworkAsync("egress", isInternal: true);
 
         OriginId = await CreateAsync("origin", EdgeImage, egress, [ApiHost, OtherHost, PinnedHost, ClaudeHost],
@@ -104,7 +108,7 @@ public sealed class EdgeChain : IAsyncLifetime
     }
 
     /// <summary>An edge container as the contract makes it (§1), on the internal network under the name "edge".</summary>
-    public async Task<string> CreateEdgeAsync(string name, bool openStdin, bool onInternal = true)
+    public async Task<string> CreateEdgeAsync(string name, bool openStdin, bool onInternal = true, string config = "edge.json", string alias = "edge")
     {
         var network = onInternal ? InternalNetwork : "none";
         var response = await Scope.Client.Containers.CreateContainerAsync(new CreateContainerParameters
@@ -129,11 +133,11 @@ public sealed class EdgeChain : IAsyncLifetime
                 {
                     ["/run/claude-bottle-edge"] = "rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=65534,gid=65534",
                 },
-                Binds = [$"{Path.Join(Directory, "edge.json")}:/etc/claude-bottle/edge.json:ro", $"{Path.Join(Directory, "extra-ca.crt")}:/etc/claude-bottle/extra-ca.crt:ro"],
+                Binds = [$"{Path.Join(Directory, config)}:/etc/claude-bottle/edge.json:ro", $"{Path.Join(Directory, "extra-ca.crt")}:/etc/claude-bottle/extra-ca.crt:ro"],
             },
             NetworkingConfig = onInternal ? new NetworkingConfig
             {
-                EndpointsConfig = new Dictionary<string, EndpointSettings> { [InternalNetwork] = new() { Aliases = ["edge"] } },
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [InternalNetwork] = new() { Aliases = [alias] } },
             } : null,
         });
         return response.ID;
@@ -177,9 +181,11 @@ public sealed class EdgeChain : IAsyncLifetime
 
     /// <summary>One request from the client through the edge; the answer as the client saw it.</summary>
     public async Task<JsonObject> RequestAsync(string host, string path, string method = "GET", string? body = null,
-        IDictionary<string, string>? headers = null, string? cafile = null)
+        IDictionary<string, string>? headers = null, string? cafile = null, JsonObject? extra = null)
     {
         var spec = new JsonObject { ["host"] = host, ["path"] = path, ["method"] = method, ["body"] = body };
+        foreach (var (key, value) in extra ?? [])
+            spec[key] = value?.DeepClone();
         spec["headers"] = new JsonObject((headers ?? new Dictionary<string, string>()).Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value)));
         if (cafile is not null)
             spec["cafile"] = cafile;

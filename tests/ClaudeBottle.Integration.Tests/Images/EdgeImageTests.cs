@@ -140,6 +140,56 @@ public sealed class EdgeImageTests(EdgeChain chain, ITestOutputHelper output) : 
     }
 
     [SkippableFact]
+    public async Task A_client_hello_naming_a_pass_through_host_does_not_turn_inspection_off()
+    {
+        var c = await chain.ReadyAsync();
+        var id = Id();
+
+        // CONNECT to the credential's host, SNI of the pass-through host: mitmproxy's ignore_hosts would honour the SNI.
+        var answer = await c.RequestAsync(EdgeChain.ApiHost, $"/repos/{id}", extra: new JsonObject { ["sni"] = EdgeChain.PinnedHost });
+
+        ((int)answer["status"]!).Should().Be(200, answer.ToJsonString());
+        ((string?)answer["issuer"]).Should().Be(EdgeChain.RunCaIssuer, "the tunnel's destination decides, and it is not pass-through");
+        (await LineAsync(c, "credential_injected", id)).Should().NotBeNull();
+    }
+
+    [SkippableFact]
+    public async Task A_scan_that_cannot_be_made_refuses_the_request()
+    {
+        var c = await chain.ReadyAsync();
+        var edge = await c.CreateEdgeAsync("edge-wrong-token", openStdin: true, config: "edge-wrong-token.json", alias: "edge-wrong-token");
+        await c.Scope.Client.Networks.ConnectNetworkAsync(c.MiddleNetwork, new NetworkConnectParameters { Container = edge });
+        await EdgeStdin.StartWithSecretsAsync(c.Scope.Client, edge, c.SecretsLine);
+        await c.WaitForListeningAsync(edge, TimeSpan.FromSeconds(60));
+        var id = Id();
+
+        var answer = await c.RequestAsync(EdgeChain.OtherHost, $"/unscanned/{id}", extra: new JsonObject { ["proxy"] = "edge-wrong-token", ["insecure"] = true });
+
+        ((int)answer["status"]!).Should().Be(403, answer.ToJsonString());
+        var line = (await c.EdgeLinesAsync(edge)).Single(l => (string?)l["event"] == "blocked");
+        ((string?)line["scanner"]).Should().Be("dlp");
+        ((string?)line["reason"]).Should().Contain("could not be scanned").And.Contain("401");
+        (await OriginSawAsync(c, id)).Should().BeNull("fail closed: an unscanned request never leaves");
+    }
+
+    [SkippableFact]
+    public async Task A_token_at_the_end_of_a_body_larger_than_one_scan_piece_is_still_found()
+    {
+        var c = await chain.ReadyAsync();
+        var (large, clean) = (Id(), Id());
+        var token = "AKIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
+
+        var blocked = await c.RequestAsync(EdgeChain.OtherHost, $"/large/{large}", "POST",
+            extra: new JsonObject { ["repeat"] = new JsonObject { ["text"] = "lorem ipsum ", ["count"] = 100_000, ["suffix"] = token } });
+        var passed = await c.RequestAsync(EdgeChain.OtherHost, $"/large/{clean}", "POST",
+            extra: new JsonObject { ["repeat"] = new JsonObject { ["text"] = "lorem ipsum ", ["count"] = 100_000, ["suffix"] = "." } });
+
+        ((int)blocked["status"]!).Should().Be(403, blocked.ToJsonString());
+        ((string?)(await LineAsync(c, "blocked", large))["reason"]).Should().Contain("DLP-AWS Access ID");
+        ((int)passed["status"]!).Should().Be(200, "1.2 MB is cut into pieces the scan API accepts: " + passed.ToJsonString()[..Math.Min(300, passed.ToJsonString().Length)]);
+    }
+
+    [SkippableFact]
     public async Task A_Host_header_naming_another_host_is_refused()
     {
         var c = await chain.ReadyAsync();
@@ -169,6 +219,8 @@ public sealed class EdgeImageTests(EdgeChain chain, ITestOutputHelper output) : 
         var (exit, health) = await c.Scope.ExecAsync(c.ClientId, "python3 /t/health.py");
         exit.Should().Be(0, health);
         health.Trim().Should().Be("HTTP/1.0 200 OK");
+        var (healthy, said) = await c.Scope.ExecAsync(c.EdgeId, "python3 /usr/local/lib/claude-bottle-edge/healthcheck.py");
+        healthy.Should().Be(0, "the engine's health check command answers as the probe does: " + said);
     }
 
     [SkippableFact]

@@ -70,4 +70,18 @@ public sealed class AgentImagesTests
         executable.Files.Single(f => f.Name == "Dockerfile").Executable.Should().BeFalse();
         executable.Tag.Should().NotBe(plain.Tag, "a chmod changes what the build does");
     }
+
+    [Fact]
+    public void The_edge_image_is_a_fixed_recipe_on_the_chosen_base_unless_a_ready_image_is_named()
+    {
+        var recipe = AgentImages.Edge(new AgentImageSettings { BaseImage = "debian:bookworm" });
+
+        recipe.Tag.Should().MatchRegex("^claude-bottle/edge:[0-9a-f]{16}$");
+        recipe.Files.Select(f => f.Name).Should().Contain(["Dockerfile", "entry.py", "edge_addon.py", "edge_ca.py", "edge_scan.py"])
+            .And.NotContain(n => n.Contains("__pycache__"));
+        recipe.Build.BuildArgs.Should().Equal(new Dictionary<string, string> { ["BASE_IMAGE"] = "debian:bookworm" });
+        AgentImages.Edge(new AgentImageSettings()).Tag.Should().NotBe(recipe.Tag, "the base is an input");
+        AgentImages.EdgePlan(new AgentImageSettings(), "mirror.example/edge:1").Should().Be(("mirror.example/edge:1", (ImageRecipe?)null));
+        AgentImages.EdgePlan(new AgentImageSettings(), null).Build!.Tag.Should().Be(AgentImages.Edge(new AgentImageSettings()).Tag);
+    }
 }
