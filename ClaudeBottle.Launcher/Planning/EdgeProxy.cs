@@ -65,6 +65,9 @@ public static class EdgeProxy
             MemoryBytes = MemoryBytes,
             Pids = Pids,
             Cpus = Cpus,
+            // For the dashboard's ongoing view, like pipelock's; the start waits for the isolation probe instead.
+            Health = new HealthProbe(["python3", "/usr/local/lib/claude-bottle-edge/healthcheck.py"],
+                Interval: TimeSpan.FromSeconds(10), Timeout: TimeSpan.FromSeconds(3), Retries: 3),
         };
     }
 }

@@ -167,7 +167,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             await engine.StartContainerAsync(probe, ct);
             // A proxy that could not start fails the bottle with its own reason, not the probe's.
             await proxyStarted;
-            progress.Step("checking the proxy and the bottle's isolation");
+            progress.Step("checking the proxies and the bottle's isolation");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(90));
             var code = await engine.WaitContainerAsync(probe, timeout.Token);

@@ -20,6 +20,11 @@ NAME = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 REFUSED = "claude_bottle_refused"
 
 
+# Set once pipelock's proxy port has accepted a connection (entry.py): until then the edge is up but has no way out,
+# and the isolation probe, which waits for 200 here, must not let the agent start.
+UPSTREAM = {"ready": False}
+
+
 class HealthLayer(layer.Layer):
     """Answers an origin-form 'GET /health' sent to the proxy port itself (not through a tunnel), then closes."""
 
@@ -29,7 +34,8 @@ class HealthLayer(layer.Layer):
         if not self.answered and isinstance(event, events.DataReceived) and event.connection == self.context.client:
             self.answered = True
             yield commands.SendData(self.context.client,
-                                    b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n")
+                                    b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n" if UPSTREAM["ready"] else
+                                    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 25\r\n\r\npipelock not reached yet\n")
             yield commands.CloseConnection(self.context.client)
         yield from ()
 

@@ -6,7 +6,11 @@ Exit codes: 2 the configuration is unusable; 3 no secrets were given, or a crede
 import asyncio
 import json
 import os
+import socket
 import sys
+import threading
+import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -102,10 +106,23 @@ def prepare_files(config: dict) -> str:
 
 
 class Ready:
-    """Says 'listening' once mitmproxy's server really listens (its running hook has run before this one's)."""
+    """Says 'listening' once mitmproxy's server really listens (its running hook has run before this one's), and
+    /health says ok once pipelock, the only way out, accepts connections."""
 
-    def __init__(self, log: DecisionLog, port: int):
+    def __init__(self, log: DecisionLog, port: int, upstream: str):
         self.log, self.port = log, port
+        parsed = urllib.parse.urlsplit(upstream)
+        self.upstream = (parsed.hostname, parsed.port or 80)
+
+    def watch_upstream(self):
+        import edge_addon
+        while True:
+            try:
+                with socket.create_connection(self.upstream, timeout=1):
+                    edge_addon.UPSTREAM["ready"] = True
+                    return
+            except OSError:
+                time.sleep(0.2)
 
     def running(self):
         from mitmproxy import ctx
@@ -115,6 +132,7 @@ class Ready:
             ctx.master.shutdown()
             return
         self.log.event("listening", listen=f"0.0.0.0:{self.port}")
+        threading.Thread(target=self.watch_upstream, daemon=True).start()
 
 
 async def run(config: dict, secrets: dict[str, str], upstream_bundle: str) -> None:
@@ -130,7 +148,7 @@ async def run(config: dict, secrets: dict[str, str], upstream_bundle: str) -> No
     # mitmproxy's own messages go to stderr: stdout carries decision lines only.
     master.addons.add(termlog.TermLog(out=sys.stderr, err=sys.stderr))
     scan = ScanClient(config["scanApi"]["url"], config["scanApi"]["token"], config["bottle"])
-    master.addons.add(Edge(config, secrets, log, scan), Ready(log, port))
+    master.addons.add(Edge(config, secrets, log, scan), Ready(log, port, config["upstreamProxy"]))
     master.options.update(
         mode=f"upstream:{config['upstreamProxy']}",
         listen_host="0.0.0.0",

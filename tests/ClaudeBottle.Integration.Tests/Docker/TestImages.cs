@@ -97,6 +97,9 @@ public static class TestImages
     /// <summary>The edge's image, as the product builds it, built here once per test run.</summary>
     public static Task<string> EdgeAsync() => OnceAsync("edge", () => EnsureAsync(EdgeRecipe));
 
+    /// <summary>The edge image's tag, for plans made without awaiting (build it first with <see cref="EdgeAsync"/>).</summary>
+    public static string EdgeTag => EdgeRecipe.Tag;
+
     /// <summary>The isolation probe's image, as the product builds it, built here once per test run (see <see cref="SinkAsync"/>).</summary>
     public static Task<string> ProbeAsync() => OnceAsync("probe", () => EnsureAsync(ProbeRecipe));
 

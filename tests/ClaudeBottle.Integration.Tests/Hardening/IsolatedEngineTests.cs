@@ -22,7 +22,7 @@ public sealed class IsolatedEngineTests
     {
         await using var isolated = await IsolatedEngine.StartAsync();
         var (bottle, proxyImage, agentImage) = await Bottles.ResolveAsync("dns");
-        await isolated.LoadAsync(proxyImage, agentImage, TestImages.ProbeTag);
+        await isolated.LoadAsync(proxyImage, agentImage, TestImages.ProbeTag, TestImages.EdgeTag);
         using var client = isolated.CreateClient();
         using var engine = isolated.CreateEngine();
         var nonce = Guid.NewGuid().ToString("N")[..10];
@@ -112,7 +112,7 @@ public sealed class IsolatedEngineTests
     {
         await using var isolated = await IsolatedEngine.StartAsync();
         var (bottle, proxyImage, agentImage) = await Bottles.ResolveAsync("firewalled");
-        await isolated.LoadAsync(proxyImage, agentImage, TestImages.ProbeTag);
+        await isolated.LoadAsync(proxyImage, agentImage, TestImages.ProbeTag, TestImages.EdgeTag);
         using var engine = isolated.CreateEngine();
         // The engine's host drops every TCP connection from a bridge, so a closed port is silent instead of refusing,
         // except on the engine's TCP API port, where a server of the test's answers.

@@ -53,6 +53,7 @@ internal sealed class AppHostRun : IAsyncDisposable
         stateRoot ??= System.IO.Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
         // Built once here, so that concurrent app hosts find them rather than each building them.
         await TestImages.ProbeAsync();
+        await TestImages.EdgeAsync();
         if (args.Contains("--ClaudeBottle:Telemetry:Enabled=true"))
             await TestImages.SinkAsync();
         string[] all =

@@ -24,6 +24,7 @@ internal static class Bottles
         var proxyImage = await TestImages.ProxyAsync();
         var agentImage = await TestImages.AgentAsync();
         await TestImages.ProbeAsync();
+        await TestImages.EdgeAsync();
         var hosts = string.Join(", ", allowlist.Select(h => $"\"{h}\""));
         var manifest = ManifestLoader.Parse($$"""
             { "bottles": { "default": { "image": "{{agentImage}}", "egress": { "allowlist": [{{hosts}}] } } },
@@ -34,7 +35,8 @@ internal static class Bottles
 
     public static BottlePlan Plan(ResolvedBottle bottle, InstanceLease lease, string proxyImage, string agentImage) =>
         BottlePlan.Create(bottle, new BottlePlanSettings(lease.Id, lease.LockFile, $"claude-bottle-{lease.Id}-", proxyImage, agentImage,
-            BottleRunner.ConfigFile(StateDirectory(lease, bottle)), ProbeImage: TestImages.ProbeTag));
+            BottleRunner.ConfigFile(StateDirectory(lease, bottle)), ProbeImage: TestImages.ProbeTag,
+            EdgeImage: TestImages.EdgeTag, EdgeConfigFile: BottleRunner.EdgeConfigFile(StateDirectory(lease, bottle))));
 
     public static string StateDirectory(InstanceLease lease, ResolvedBottle bottle) => Path.Join(lease.Directory, bottle.Name);
 }

@@ -23,7 +23,7 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
             DisableDashboard = true,
             Args = [$"--ClaudeBottle:StateRoot={stateRoot ?? _dir.Path}", $"--ClaudeBottle:AutoApprove={approve}",
                 "--ClaudeBottle:Telemetry:Enabled=false", "--ClaudeBottle:AgentImage=agent:1", "--ClaudeBottle:Pipelock:Image=proxy:1",
-                "--ClaudeBottle:ProbeImage=probe:1"],
+                "--ClaudeBottle:ProbeImage=probe:1", "--ClaudeBottle:EdgeImage=edge:1"],
         });
         builder.Services.AddSingleton<IContainerEngine>(engine);
         builder.AddClaudeBottles(ManifestLoader.Parse("""{ "agents": { "solo": { "prompt": "go" } } }""", "claude-bottle.json", _dir.Path));
@@ -60,7 +60,7 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
         var (orchestrator, notifications, bottle) = StartApp(engine);
         await orchestrator.StartAsync(bottle, CancellationToken.None);
         await WaitAsync(notifications, "solo-agent", KnownResourceStates.Running);
-        engine.Containers.Values.Select(c => c.Labels[Launcher.Planning.BottleLabels.Role]).Should().BeEquivalentTo("proxy", "agent");
+        engine.Containers.Values.Select(c => c.Labels[Launcher.Planning.BottleLabels.Role]).Should().BeEquivalentTo("proxy", "edge", "agent");
         orchestrator.ContainerName(bottle, agent: true).Should().EndWith("-solo-agent");
 
         await orchestrator.ShutdownAsync();
@@ -123,7 +123,7 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
         var (orchestrator, notifications, bottle) = StartApp(engine);
 
         orchestrator.BeginEarly([bottle]);
-        await WaitUntilAsync(() => engine.Running.Count == 2);
+        await WaitUntilAsync(() => engine.Running.Count == 3);
         if (notifications.TryGetCurrentState("solo", out var before))
             before!.Snapshot.State?.Text.Should().Be(KnownResourceStates.NotStarted, "nothing is published before Aspire initialises the bottle");
 
@@ -141,7 +141,7 @@ public sealed class BottleOrchestratorTests : IAsyncLifetime
         var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, AgentsKeepRunning = true };
         var (orchestrator, _, bottle) = StartApp(engine);
         orchestrator.BeginEarly([bottle]);
-        await WaitUntilAsync(() => engine.Running.Count == 2);
+        await WaitUntilAsync(() => engine.Running.Count == 3);
 
         await orchestrator.ShutdownAsync();
 
