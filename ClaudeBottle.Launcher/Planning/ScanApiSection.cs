@@ -20,6 +20,17 @@ public sealed class ScanApiSection
 
     /// <summary>One scan per request piece and per response piece: a busy Claude session makes several a second.</summary>
     public ScanApiRateLimit RateLimit { get; init; } = new();
+
+    /// <summary>Only what the edge asks: what leaves (dlp) and what comes back (prompt_injection).</summary>
+    public ScanApiKinds Kinds { get; init; } = new();
+}
+
+public sealed class ScanApiKinds
+{
+    public bool Url { get; init; }
+    public bool Dlp { get; init; } = true;
+    public bool PromptInjection { get; init; } = true;
+    public bool ToolCall { get; init; }
 }
 
 public sealed class ScanApiAuth

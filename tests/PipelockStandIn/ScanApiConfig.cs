@@ -33,7 +33,8 @@ internal sealed record ScanApiConfig(
             Limit(limits, "text", 524_288),
             Limit(limits, "content", 524_288),
             Limit(limits, "url", 8_192),
-            new[] { "url", "dlp", "prompt_injection", "tool_call" }.Where(k => kinds is not null && Scalar(kinds, k) == "true").ToHashSet());
+            // pipelock 2.3.0's defaults (config/defaults.go): every kind on unless the file turns it off.
+            new[] { "url", "dlp", "prompt_injection", "tool_call" }.Where(k => kinds is null || Scalar(kinds, k) != "false").ToHashSet());
     }
 
     private static int Limit(YamlMappingNode? limits, string key, int fallback) =>

@@ -25,11 +25,12 @@ internal static class Probes
 
     /// <summary>An HTTPS-style tunnel through the bottle's proxy.</summary>
     public static string Connect(string host) =>
-        $"timeout 5 bash -c 'exec 3<>/dev/tcp/pipelock/8888 && printf \"CONNECT {host}:8080 HTTP/1.1\\r\\nHost: {host}:8080\\r\\n\\r\\n\" >&3 && timeout 3 cat <&3'";
+        // A request inside the tunnel: the edge inspects what goes through, so the tunnel carries HTTP, as an agent's would.
+        $"timeout 8 bash -c 'exec 3<>/dev/tcp/edge/8080 && printf \"CONNECT {host}:8080 HTTP/1.1\\r\\nHost: {host}:8080\\r\\n\\r\\nGET / HTTP/1.1\\r\\nHost: {host}:8080\\r\\nConnection: close\\r\\n\\r\\n\" >&3 && timeout 6 cat <&3'";
 
     /// <summary>A plain-HTTP request through the bottle's proxy.</summary>
     public static string Get(string host) =>
-        $"timeout 5 bash -c 'exec 3<>/dev/tcp/pipelock/8888 && printf \"GET http://{host}:8080/ HTTP/1.1\\r\\nHost: {host}:8080\\r\\n\\r\\n\" >&3 && timeout 3 cat <&3'";
+        $"timeout 8 bash -c 'exec 3<>/dev/tcp/edge/8080 && printf \"GET http://{host}:8080/ HTTP/1.1\\r\\nHost: {host}:8080\\r\\nConnection: close\\r\\n\\r\\n\" >&3 && timeout 6 cat <&3'";
 
     /// <summary>A lookup; a failed one waits out the resolver's timeouts (about 10 s).</summary>
     public static string Resolve(string name) => $"timeout 20 getent ahostsv4 {name}";

@@ -61,7 +61,7 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
             Mark("Through the proxy");
             // Through the proxy: the allowlisted name answers, the other is refused, for CONNECT and plain HTTP.
             var (allowed, allowedOut) = await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"));
-            allowedOut.Should().Contain("200 Connection Established").And.Contain(Probes.UpstreamGreeting, "exit {0}", allowed);
+            allowedOut.Should().ContainEquivalentOf("200 Connection Established").And.Contain(Probes.UpstreamGreeting, "exit {0}", allowed);
             var (_, blockedOut) = await scope.ExecAsync(agent, Probes.Connect("blocked.upstream.test"));
             blockedOut.Should().Contain("403").And.NotContain(Probes.UpstreamGreeting);
             (await scope.ExecAsync(agent, Probes.Get("allowed.upstream.test"))).Output.Should().Contain(Probes.UpstreamGreeting);
@@ -72,13 +72,20 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
             var (direct, directOut) = await scope.ExecAsync(agent, Probes.Tcp(upstreamIp, 8080));
             direct.Should().NotBe(0, "the agent must have no route to {0}: {1}", upstreamIp, directOut);
             directOut.Should().NotContain(Probes.UpstreamGreeting);
-            (await scope.ExecAsync(agent, "getent ahostsv4 pipelock")).ExitCode.Should().Be(0, "the bottle's own names resolve");
+            (await scope.ExecAsync(agent, "getent ahostsv4 edge")).ExitCode.Should().Be(0, "the bottle's own names resolve");
+            // pipelock is not on the agent's network: reaching it directly would skip the edge's rules and scans.
+            (await scope.ExecAsync(agent, Probes.Resolve("pipelock"))).ExitCode.Should().NotBe(0);
+            var pipelockAddress = (await scope.Client.Containers.InspectContainerAsync(instance.ProxyId!)).NetworkSettings!.Networks!.Values
+                .Select(n => n.IPAddress).Where(a => a.Length > 0).ToList();
+            pipelockAddress.Should().NotBeEmpty();
+            foreach (var address in pipelockAddress)
+                (await scope.ExecAsync(agent, Probes.Tcp(address, 8888))).ExitCode.Should().NotBe(0, "the agent must not reach pipelock at {0}", address);
             // A failed lookup waits out the resolver's timeouts (about 10 s); one name stands for all.
             (await scope.ExecAsync(agent, Probes.Resolve("allowed.upstream.test"))).ExitCode.Should().NotBe(0);
 
             Mark("The host:");
             // The host: its server on all interfaces is out of reach at every address of the networks involved.
-            foreach (var network in new[] { instance.InternalNetworkId!, instance.EgressNetworkId!, outside })
+            foreach (var network in new[] { instance.InternalNetworkId!, instance.MiddleNetworkId!, instance.EgressNetworkId!, outside })
             {
                 var gateway = await scope.GatewayAsync(network);
                 var (code, output) = await scope.ExecAsync(agent, Probes.Tcp(gateway, hostPort));
@@ -87,8 +94,10 @@ public sealed class BottleRunnerIsolationTests(ITestOutputHelper output)
             }
 
             Mark("Fail closed");
-            // Fail closed: with the proxy stopped the agent has no way out at all.
+            // Fail closed: with pipelock stopped the edge has no way out, and with the edge stopped the agent has none.
             await engine.StopContainerAsync(instance.ProxyId!, TimeSpan.FromSeconds(2), CancellationToken.None);
+            (await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"))).Output.Should().NotContain(Probes.UpstreamGreeting);
+            await engine.StopContainerAsync(instance.EdgeId!, TimeSpan.FromSeconds(2), CancellationToken.None);
             var (closed, closedOut) = await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"));
             closed.Should().NotBe(0, closedOut);
             closedOut.Should().NotContain(Probes.UpstreamGreeting);

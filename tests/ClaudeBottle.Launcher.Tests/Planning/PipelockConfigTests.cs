@@ -22,6 +22,7 @@ public sealed class PipelockConfigTests
         "scan_api", "scan_api.listen", "scan_api.auth", "scan_api.auth.bearer_tokens", "scan_api.max_body_bytes",
         "scan_api.field_limits", "scan_api.field_limits.text", "scan_api.field_limits.content",
         "scan_api.rate_limit", "scan_api.rate_limit.requests_per_minute", "scan_api.rate_limit.burst",
+        "scan_api.kinds", "scan_api.kinds.url", "scan_api.kinds.dlp", "scan_api.kinds.prompt_injection", "scan_api.kinds.tool_call",
     ];
 
     private static ResolvedBottle Bottle(string corpusFile) =>
