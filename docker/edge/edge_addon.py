@@ -46,6 +46,7 @@ class Edge:
         self.scan = scan
         self.rules = Rules([Rule.parse(r) for r in config.get("rules") or []])
         self.pass_through = list(config.get("passThrough") or [])
+        self.allowlist = list(config.get("allowlist") or [])
         self.warn_only = list(config.get("warnOnlyHosts") or [])
         self.placeholders = sorted((p for p in (config.get("placeholders") or {}).values() if p), key=len, reverse=True)
         self.redactor = Redactor(secrets, config.get("placeholders") or {})
@@ -81,6 +82,17 @@ class Edge:
             nextlayer.context.layers.remove(nextlayer.layer)
         nextlayer.layer = make(nextlayer.context) if make else None
 
+    def http_connect(self, flow: http.HTTPFlow) -> None:
+        # mitmproxy answers a CONNECT itself before it opens the tunnel upstream, so pipelock's refusal would come too
+        # late for the agent to see it: the agent would get a certificate the run CA may not sign, and a TLS error
+        # instead of "the proxy refused". pipelock still decides for every host that passes here.
+        host = flow.request.host.lower().rstrip(".")
+        if not any(host_matches(entry, host) for entry in self.allowlist):
+            flow.metadata[REFUSED] = True
+            reason = f"domain not in allowlist: {host}"
+            flow.response = http.Response.make(403, f"claude-bottle: refused: {reason}\n".encode(), {"Content-Type": "text/plain; charset=utf-8"})
+            self.log.event("blocked", level="warn", method="CONNECT", target=f"{host}:{flow.request.port}", scanner="allowlist", reason=reason)
+
     def is_pass_through(self, host: str) -> bool:
         return any(host_matches(p, host) for p in self.pass_through)
 
@@ -105,7 +117,12 @@ class Edge:
         if rule is not None and (why := rule.refusal(request.method, request.path)) is not None:
             return self.refuse(flow, "rule", why, rule=rule.name)
 
-        verdict = await self.scan.scan("dlp", self.dlp_text(flow))
+        text = self.dlp_text(flow)
+        # The agent never holds a real value; one in a request was learned some other way, and goes nowhere, not even to
+        # its declared host (the edge sets that header itself).
+        if self.redactor.contains(text.encode("utf-8", "replace")):
+            return self.refuse(flow, "dlp", "the request carries the real value of one of the bottle's credentials")
+        verdict = await self.scan.scan("dlp", text)
         if verdict.error:
             return self.refuse(flow, "dlp", f"the request could not be scanned: {verdict.error}")
         if verdict.denied:

@@ -64,14 +64,25 @@ public sealed class ContainerHardeningTests
         var (forkBomb, forkOutput) = await Exec("for i in $(seq 300); do sleep 30 & done 2>&1 | tail -1; jobs -p | wc -l; kill $(jobs -p) 2>/dev/null; true");
         forkOutput.Should().Contain("Resource temporarily unavailable", "the pids limit stops a fork bomb at {0}", 256);
 
-        // Another bottle is out of sight: its proxy has no name here and no route from here.
+        // Another bottle is out of sight: its proxies have no name here and no route from here.
+        async Task<ContainerInspectResponse> EdgeOf(string bottle) => await client.Containers.InspectContainerAsync((await client.Containers.ListContainersAsync(
+            new ContainersListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [$"{Launcher.Planning.BottleLabels.Bottle}={bottle}"] = true, [$"{Launcher.Planning.BottleLabels.Role}=edge"] = true },
+                },
+            })).Single().ID);
+        var victimEdge = await EdgeOf("victim");
         var victimProxy = await client.Containers.InspectContainerAsync(AppHostRun.Property(run.Snapshot("victim-proxy"), "container.id")!);
-        var victimIp = victimProxy.NetworkSettings!.Networks.Single(n => n.Key.EndsWith("-victim-internal")).Value.IPAddress;
-        var ownProxy = await client.Containers.InspectContainerAsync(AppHostRun.Property(run.Snapshot("mallory-proxy"), "container.id")!);
-        var ownIp = ownProxy.NetworkSettings!.Networks.Single(n => n.Key.EndsWith("-mallory-internal")).Value.IPAddress;
-        (await Exec("getent ahostsv4 pipelock")).Output.Should().Contain(ownIp).And.NotContain(victimIp);
-        (await Exec(Probes.Tcp(victimIp, 8888))).Code.Should().NotBe(0, "no route into another bottle at {0}", victimIp);
+        var victimIp = victimEdge.NetworkSettings!.Networks.Single(n => n.Key.EndsWith("-victim-internal")).Value.IPAddress;
+        var ownIp = (await EdgeOf("mallory")).NetworkSettings!.Networks.Single(n => n.Key.EndsWith("-mallory-internal")).Value.IPAddress;
+        (await Exec("getent ahostsv4 edge")).Output.Should().Contain(ownIp).And.NotContain(victimIp);
+        (await Exec(Probes.Tcp(victimIp, 8080))).Code.Should().NotBe(0, "no route into another bottle at {0}", victimIp);
+        foreach (var address in victimProxy.NetworkSettings!.Networks.Values.Select(n => n.IPAddress))
+            (await Exec(Probes.Tcp(address, 8888))).Code.Should().NotBe(0, "no route to another bottle's pipelock at {0}", address);
         (await Exec(Probes.Resolve(victimProxy.Name.TrimStart('/')))).Code.Should().NotBe(0);
+        (await Exec(Probes.Resolve(victimEdge.Name.TrimStart('/')))).Code.Should().NotBe(0);
     }
 
     [SkippableFact]

@@ -71,7 +71,7 @@ public sealed class IsolatedEngineTests
         await using var isolated = await IsolatedEngine.StartAsync();
         var proxyImage = await TestImages.ProxyAsync();
         var agentImage = await TestImages.AgentAsync();
-        await isolated.LoadAsync(proxyImage, agentImage, await TestImages.ProbeAsync());
+        await isolated.LoadAsync(proxyImage, agentImage, await TestImages.ProbeAsync(), await TestImages.EdgeAsync());
         using var engine = isolated.CreateEngine();
         var manifest = AppHostRun.WriteManifest("""{ "agents": { "survivor": {} } }""");
         var stateRoot = Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;

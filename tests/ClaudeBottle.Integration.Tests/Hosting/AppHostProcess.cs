@@ -64,6 +64,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         // Built once here, so that concurrent app hosts find them rather than each building them.
         await TestImages.ProbeAsync();
+        await TestImages.EdgeAsync();
         if (args.Contains("--ClaudeBottle:Telemetry:Enabled=true"))
             await TestImages.SinkAsync();
         string[] appHostArgs =

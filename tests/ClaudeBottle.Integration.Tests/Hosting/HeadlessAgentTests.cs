@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Integration.Tests.Docker;
 using Microsoft.Extensions.DependencyInjection;
+using ClaudeBottle.Launcher.Runtime;
 
 namespace ClaudeBottle.Integration.Tests.Hosting;
 
@@ -25,22 +26,31 @@ public sealed class HeadlessAgentTests
         {
             (await run.WaitForLogAsync("headless-agent", "fake-claude token:")).Should().EndWith($"present, {token.Length} characters");
 
-            // While it runs: the token is in the container's environment only, not on its command line.
+            // While it runs: the agent holds a placeholder of the token's shape, and no container of the run holds the
+            // token itself in what the engine records of it (environment, command line, labels); the edge got it on stdin.
             var id = AppHostRun.Property(run.Snapshot("headless-agent"), "container.id")!;
             using (var client = TestEngine.CreateClient())
             {
                 var inspect = await client.Containers.InspectContainerAsync(id);
                 inspect.Path.Should().Be("claude");
                 inspect.Args.Should().Equal("-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits", "--", "please fail");
-                string.Join(" ", [inspect.Path, .. inspect.Args, .. inspect.Config!.Cmd, .. inspect.Config.Entrypoint]).Should().NotContain(token);
-                inspect.Config!.Env.Should().Contain($"CLAUDE_CODE_OAUTH_TOKEN={token}");
+                var placeholder = inspect.Config!.Env.Single(e => e.StartsWith("CLAUDE_CODE_OAUTH_TOKEN=", StringComparison.Ordinal))["CLAUDE_CODE_OAUTH_TOKEN=".Length..];
+                placeholder.Should().StartWith("sk-ant-oat01-").And.HaveLength(token.Length).And.NotBe(token);
+                foreach (var container in await AppHostRun.ObjectsAsync(run.StateRoot))
+                {
+                    if (container.Kind != LabelledKind.Container)
+                        continue;
+                    var recorded = await client.Containers.InspectContainerAsync(container.Id);
+                    string.Join("\n", [recorded.Path, .. recorded.Args, .. recorded.Config!.Env ?? [], .. recorded.Config.Cmd ?? [], .. recorded.Config.Entrypoint ?? [],
+                        .. (recorded.Config.Labels ?? new Dictionary<string, string>()).Values]).Should().NotContain(token, "container {0} is recorded without it", recorded.Name);
+                }
             }
 
             foreach (var arg in new[] { "-p", "please fail", "stream-json", "--verbose", "acceptEdits" })
                 await run.WaitForLogAsync("headless-agent", $"fake-claude arg: {arg}");
             (await run.WaitForLogAsync("headless-agent", "fake-claude scrub:")).Should().EndWith("0");
             (await run.WaitForLogAsync("headless-agent", "fake-claude user:")).Should().EndWith("claude uid=1000");
-            (await run.WaitForLogAsync("headless-agent", "fake-claude proxy:")).Should().EndWith("http://pipelock:8888");
+            (await run.WaitForLogAsync("headless-agent", "fake-claude proxy:")).Should().EndWith("http://edge:8080");
 
             // The stream, as a person reads it.
             await run.WaitForLogAsync("headless-agent", "session started (model fake-model");

@@ -49,7 +49,7 @@ public sealed class BottleRunnerLifecycleTests
         var error = await Assert.ThrowsAsync<BottleStartException>(() =>
             runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
 
-        error.Step.Should().Be("checking the proxy and the bottle's isolation");
+        error.Step.Should().Be("checking the proxies and the bottle's isolation");
         error.Reason.Should().Contain("the agent was not started").And.Contain("answered: the bottle reaches it directly");
         progress.Events.Should().NotContain("agent-started");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
@@ -71,7 +71,7 @@ public sealed class BottleRunnerLifecycleTests
         var error = await Assert.ThrowsAsync<BottleStartException>(() =>
             runner.StartAsync(plan, Bottles.StateDirectory(lease, bottle), progress, CancellationToken.None));
 
-        error.Step.Should().Be("checking the proxy and the bottle's isolation");
+        error.Step.Should().Be("checking the proxies and the bottle's isolation");
         error.Reason.Should().Contain("the agent was not started").And.Contain("reach checks reported silence");
         progress.Events.Should().NotContain("agent-started");
         (await engine.ListByLabelAsync($"{BottleLabels.Instance}={lease.Id}", CancellationToken.None)).Should().BeEmpty();
@@ -119,10 +119,10 @@ public sealed class BottleRunnerLifecycleTests
             var result = await new Reaper(engine, NullLogger.Instance).ReapAsync(current, CancellationToken.None);
 
             // Leftovers of earlier crashed runs on this engine may be reaped too; a live run's never are.
-            result.Removed.Where(o => o.Labels[BottleLabels.Instance] == dead.Id).Should().HaveCount(4, "the dead run's agent, proxy and two networks");
+            result.Removed.Where(o => o.Labels[BottleLabels.Instance] == dead.Id).Should().HaveCount(6, "the dead run's agent, edge, proxy and three networks");
             result.Removed.Should().NotContain(o => o.Labels[BottleLabels.Instance] == live.Id);
             (await engine.ListByLabelAsync($"{BottleLabels.Instance}={dead.Id}", CancellationToken.None)).Should().BeEmpty();
-            (await engine.ListByLabelAsync($"{BottleLabels.Instance}={live.Id}", CancellationToken.None)).Should().HaveCount(4);
+            (await engine.ListByLabelAsync($"{BottleLabels.Instance}={live.Id}", CancellationToken.None)).Should().HaveCount(6);
             Directory.Exists(dead.Directory).Should().BeFalse();
         }
         finally
