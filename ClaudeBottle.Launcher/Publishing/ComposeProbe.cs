@@ -4,9 +4,8 @@ namespace ClaudeBottle.Launcher.Publishing;
 
 /// <summary>
 /// The isolation probe in a compose deployment: the same probe image and checks as run mode, as a service that runs
-/// once the proxies are up and must complete successfully before the agent is created. It asks the edge's /health
-/// (by the name the agent uses) for up to a minute itself, so the edge need only have started. Compose picks the
-/// networks' subnets itself, so the probe finds its gateways from inside (its routes, the first address of its subnet);
+/// once both proxies are healthy (the edge is once pipelock accepts its connections) and must complete successfully
+/// before the agent is created. Compose picks the networks' subnets itself, so the probe finds its gateways from inside (its routes, the first address of its subnet);
 /// pipelock's address, which run mode also has it try, is not known here (docs/publish.md).
 /// </summary>
 internal static class ComposeProbe
@@ -16,8 +15,8 @@ internal static class ComposeProbe
         ComposeImages.Product("probe", AgentImages.ProbePlan(settings.AgentImage, settings.ProbeImage), files);
 
     /// <summary>
-    /// Makes <paramref name="probe"/> wait for a healthy pipelock and a started edge, and <paramref name="agent"/> for the
-    /// probe's success.
+    /// Makes <paramref name="probe"/> wait for a healthy pipelock and edge, and <paramref name="agent"/> for the probe's
+    /// success.
     /// </summary>
     public static void Wire(ComposeService probe, ComposeBuild? build, string probeName, string proxyName, string edgeName, ComposeService agent)
     {
@@ -25,7 +24,7 @@ internal static class ComposeProbe
         probe.DependsOn = new(StringComparer.Ordinal)
         {
             [proxyName] = new ComposeDependency { Condition = "service_healthy" },
-            [edgeName] = new ComposeDependency { Condition = "service_started" },
+            [edgeName] = new ComposeDependency { Condition = "service_healthy" },
         };
         agent.DependsOn ??= new(StringComparer.Ordinal);
         agent.DependsOn[probeName] = new ComposeDependency { Condition = "service_completed_successfully" };

@@ -114,7 +114,8 @@ public sealed class ComposeEdgeTests
         Strings(edge.Children["volumes"]).Should().Equal("/var/lib/claude-bottle-ca", "./edge/a.json:/etc/claude-bottle/edge.json:ro");
         edge.Children.Should().NotContainKey("stdin_open", "compose gives the edge no stdin: it reads its secrets file")
             .And.NotContainKey("restart", "a restarted edge would make a new CA the running agent does not trust")
-            .And.NotContainKey("environment").And.NotContainKey("healthcheck");
+            .And.NotContainKey("environment");
+        Strings(At(edge, "healthcheck", "test")).Should().Equal("CMD", "python3", "/usr/local/lib/claude-bottle-edge/healthcheck.py");
         edge.Children["image"].ToString().Should().StartWith("claude-bottle/edge:");
         At(edge, "build", "context").ToString().Should().Be("./images/edge");
     }

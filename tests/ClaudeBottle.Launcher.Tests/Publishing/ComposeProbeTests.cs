@@ -26,7 +26,7 @@ public sealed class ComposeProbeTests
         At(services, "reviewer-agent", "depends_on", "reviewer-agent-probe", "condition").ToString().Should().Be("service_completed_successfully");
         At(services, "reviewer-agent-probe", "depends_on", "reviewer-proxy", "condition").ToString().Should().Be("service_healthy");
         At(services, "reviewer-agent-probe", "depends_on", "reviewer-edge", "condition").ToString()
-            .Should().Be("service_started", "the probe asks the edge's /health itself, for up to a minute");
+            .Should().Be("service_healthy", "the edge is healthy once it listens and pipelock accepts its connections");
         var probe = (YamlMappingNode)At(services, "reviewer-agent-probe");
         probe.Children["user"].ToString().Should().Be("1000:1000");
         ((YamlMappingNode)probe.Children["networks"]).Children.Keys.Select(k => k.ToString()).Should().Equal("reviewer-internal");
