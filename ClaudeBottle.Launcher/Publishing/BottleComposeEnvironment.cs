@@ -15,7 +15,7 @@ namespace ClaudeBottle.Launcher.Publishing;
 public sealed class BottleComposeEnvironment : Resource
 {
     /// <summary>Directories and files the step owns in the output directory; stale ones are removed before writing.</summary>
-    private static readonly string[] Owned = ["pipelock", "images", "skills", "ca", ComposePublisher.ComposeFileName, ComposePublisher.EnvExampleFileName];
+    private static readonly string[] Owned = ["pipelock", "edge", "images", "skills", "ca", ComposePublisher.ComposeFileName, ComposePublisher.EnvExampleFileName];
 
     public BottleComposeEnvironment(string name, IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings) : base(name)
     {
@@ -49,10 +49,14 @@ public sealed class BottleComposeEnvironment : Resource
                 if (Directory.Exists(owned)) Directory.Delete(owned, recursive: true);
                 else File.Delete(owned);
             }
+            RemoveStaleExamples(Path.Join(output, ComposeEdge.SecretsDirectory));
             foreach (var (path, content) in files)
             {
                 var full = Path.Join(output, path);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                // The operator's real values go into this folder: its owner alone may enter it (the engine mounts the files).
+                if (path.StartsWith(ComposeEdge.SecretsDirectory + "/", StringComparison.Ordinal) && !OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(Path.GetDirectoryName(full)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 await File.WriteAllBytesAsync(full, content, context.CancellationToken);
                 if (executables.Contains(path) && !OperatingSystem.IsWindows())
                     File.SetUnixFileMode(full, File.GetUnixFileMode(full) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
@@ -68,5 +72,17 @@ public sealed class BottleComposeEnvironment : Resource
             await task.CompleteAsync($"Wrote {Path.Join(output, ComposePublisher.ComposeFileName)} and {files.Count - 1} more files",
                 CompletionState.Completed, context.CancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The secrets folder is the operator's: their filled-in files stay. Only what the publisher wrote there (the
+    /// examples and the .gitignore) is replaced.
+    /// </summary>
+    private static void RemoveStaleExamples(string secrets)
+    {
+        if (!Directory.Exists(secrets))
+            return;
+        foreach (var file in Directory.EnumerateFiles(secrets, "*.json" + ComposeEdge.ExampleSuffix).Append(Path.Join(secrets, ".gitignore")))
+            File.Delete(file);
     }
 }

@@ -9,6 +9,8 @@ public sealed class ComposeFile
     // No top-level "name": docker-compose v1 rejects it. The project name comes from COMPOSE_PROJECT_NAME in .env.
     public SortedDictionary<string, ComposeService> Services { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, ComposeNetwork> Networks { get; } = new(StringComparer.Ordinal);
+    /// <summary>Files the operator fills in, mounted under <c>/run/secrets/</c>: the only place a real value goes.</summary>
+    public SortedDictionary<string, ComposeSecret> Secrets { get; } = new(StringComparer.Ordinal);
 }
 
 public sealed class ComposeService
@@ -30,6 +32,9 @@ public sealed class ComposeService
     public List<string>? SecurityOpt { get; set; }
     public SortedDictionary<string, string>? Environment { get; set; }
     public List<string>? Volumes { get; set; }
+    [YamlMember(Alias = "volumes_from")]
+    public List<string>? VolumesFrom { get; set; }
+    public List<ComposeServiceSecret>? Secrets { get; set; }
     public List<string>? Tmpfs { get; set; }
     public List<string>? Dns { get; set; }
     public string? Restart { get; set; }
@@ -77,6 +82,18 @@ public sealed class ComposeHealthcheck
     public required string Interval { get; init; }
     public required string Timeout { get; init; }
     public required int Retries { get; init; }
+}
+
+public sealed class ComposeSecret
+{
+    public required string File { get; init; }
+}
+
+/// <summary>A secret in the long form: <see cref="Target"/> is its file's name under <c>/run/secrets/</c>.</summary>
+public sealed class ComposeServiceSecret
+{
+    public required string Source { get; init; }
+    public required string Target { get; init; }
 }
 
 public sealed class ComposeNetwork

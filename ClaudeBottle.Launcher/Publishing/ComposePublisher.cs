@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Resolution;
@@ -15,6 +14,8 @@ public sealed record ComposeSettings
     public string? PrebuiltAgentImage { get; init; }
     /// <summary>A ready isolation-probe image; built from <c>docker/probe</c> when unset.</summary>
     public string? ProbeImage { get; init; }
+    /// <summary>A ready edge image (<c>ClaudeBottle:EdgeImage</c>); built from <c>docker/edge</c> when unset.</summary>
+    public string? EdgeImage { get; init; }
 
     /// <summary>The manifest's folder: a build context is published only from inside it. Null: no such check (tests).</summary>
     public string? ManifestDirectory { get; init; }
@@ -25,14 +26,26 @@ public sealed record ComposeSettings
 
 /// <summary>
 /// Writes a Docker Compose deployment of the bottles: the same topology as run mode (it is made from the same
-/// <see cref="BottlePlan"/>), with secrets as <c>${NAME}</c> references filled from a <c>.env</c> file. The output is
-/// a function of the manifest alone: no timestamps, no random names, stable ordering.
+/// <see cref="BottlePlan"/>): per bottle three networks, pipelock, the edge, the isolation probe and the agent. No real
+/// value is ever written: the agents hold placeholders, and each edge reads the real values from a secrets file the
+/// operator fills in (<see cref="ComposeEdge"/>). The output is a function of the manifest, except what is drawn at
+/// random for each publish, as for each run: the scan API's token and the placeholders. Stable ordering, no timestamps.
 /// </summary>
 public static class ComposePublisher
 {
     public const string ProjectName = "claude-bottle";
     public const string ComposeFileName = "docker-compose.yaml";
     public const string EnvExampleFileName = ".env.example";
+
+    /// <summary>
+    /// What publishing resolves a <c>${NAME}</c> to: it reads no value, so these only shape the placeholders made from
+    /// them. Claude's token keeps the form of a Claude OAuth token (for Claude Code); any other reads
+    /// <c>placeholder_…</c>, which no one takes for a credential.
+    /// </summary>
+    // A placeholder keeps its value's prefix (up to a '-' or '_' early on), length and alphabet: a Claude OAuth token is
+    // 108 characters of base64url.
+    private static readonly string ClaudeTokenShape = "sk-ant-oat01-" + new string('A', 91) + "a0-_";
+    private static readonly string OtherShape = "placeholder_" + new string('A', 30) + "a0";
 
     /// <summary>The files of the deployment, by path relative to the output directory.</summary>
     /// <param name="bottles">The bottles, resolved for publishing (<see cref="Resolve"/>).</param>
@@ -46,7 +59,6 @@ public static class ComposePublisher
         links ??= new SortedDictionary<string, string>(StringComparer.Ordinal);
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         var compose = new ComposeFile();
-        var variables = new SortedSet<string>(StringComparer.Ordinal) { AgentLayout.TokenVariable };
         string? caFile = null;
         if (settings.AgentImage.ExtraCaCertificatesFile is { } ca)
         {
@@ -55,41 +67,53 @@ public static class ComposePublisher
         }
 
         var (probeImage, probeBuild) = ComposeProbe.Image(settings, files);
+        var (edgeImage, edgeBuild) = ComposeEdge.Image(settings, files);
         foreach (var bottle in bottles.OrderBy(b => b.Name, StringComparer.Ordinal))
         {
             var (agentImage, build) = AgentImage(bottle, settings, files, executables, links);
-            var configFile = $"pipelock/{bottle.Name}.yaml";
-            files[configFile] = Encoding.UTF8.GetBytes(PipelockConfigText.Write(bottle, "TODO"));
-            var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{configFile}", caFile,
-                ProbeImage: probeImage));
+            var proxyConfig = $"pipelock/{bottle.Name}.yaml";
+            var edgeConfig = ComposeEdge.ConfigFile(bottle.Name);
+            // The plan draws the scan API's token, as for a run: both configurations hold it (docs/publish.md says why
+            // a file may).
+            var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ProjectName, "", "", settings.PipelockImage, agentImage, $"./{proxyConfig}", caFile,
+                ProbeImage: probeImage, EdgeImage: edgeImage, EdgeConfigFile: $"./{edgeConfig}"));
+            files[proxyConfig] = Encoding.UTF8.GetBytes(plan.ProxyConfig);
+            files[edgeConfig] = Encoding.UTF8.GetBytes(plan.EdgeConfig);
 
-            compose.Networks[plan.InternalNetwork.Name] = Network(plan.InternalNetwork);
-            compose.Networks[plan.EgressNetwork.Name] = Network(plan.EgressNetwork);
-            compose.Services[plan.Proxy.Name] = Service(plan.Proxy, plan, bottle);
-            var agent = Service(plan.Agent, plan, bottle);
+            foreach (var network in new[] { plan.InternalNetwork, plan.MiddleNetwork, plan.EgressNetwork })
+                compose.Networks[network.Name] = ComposeServices.Network(network);
+            compose.Services[plan.Proxy.Name] = ComposeServices.Service(plan.Proxy, plan, bottle);
+            var edgeSpec = plan.Edge!;
+            var edge = ComposeServices.Service(edgeSpec, plan, bottle);
+            ComposeEdge.Wire(compose, edge, edgeBuild, bottle, files);
+            compose.Services[edgeSpec.Name] = edge;
+            var agent = ComposeServices.Service(plan.Agent, plan, bottle);
             agent.Build = build;
-            agent.DependsOn = new(StringComparer.Ordinal) { [plan.Proxy.Name] = new ComposeDependency { Condition = "service_healthy" } };
-            agent.Volumes = [.. plan.Agent.AnonymousVolumes, .. plan.Agent.Binds.Select(b => Volume(b, bottle, files, executables))];
+            agent.Volumes = [.. plan.Agent.AnonymousVolumes.Select(ComposeServices.Escape), .. plan.Agent.Binds.Select(b => Volume(b, bottle, files, executables))];
             compose.Services[plan.Agent.Name] = agent;
-            var probe = Service(plan.Probe!, plan, bottle);
-            ComposeProbe.Wire(probe, probeBuild, plan.Probe!.Name, plan.Proxy.Name, agent);
+            var probe = ComposeServices.Service(plan.Probe!, plan, bottle);
+            ComposeProbe.Wire(probe, probeBuild, plan.Probe!.Name, plan.Proxy.Name, edgeSpec.Name, agent);
             compose.Services[plan.Probe.Name] = probe;
-            foreach (var secret in bottle.Environment.Where(e => e.IsSecret))
-                variables.Add(secret.SourceVariable!);
         }
 
+        files[ComposeEdge.GitIgnoreFile] = ComposeEdge.GitIgnore;
         files[ComposeFileName] = Encoding.UTF8.GetBytes(
             "# Docker Compose deployment of claude-bottle, generated by `aspire publish` from claude-bottle.json.\n" +
-            $"# Fill in {EnvExampleFileName} as .env, then: docker compose up -d\n" + ComposeYaml.Write(compose));
+            $"# Fill in {ComposeEdge.SecretsDirectory}/<agent>.json from its {ComposeEdge.ExampleSuffix} file, readable by uid 65534 alone (docs/publish.md),\n" +
+            $"# copy {EnvExampleFileName} to .env, then: docker compose up -d\n" + ComposeYaml.Write(compose));
+        // Compose fills in nothing from the shell (every '$' is escaped); .env only names the project.
         files[EnvExampleFileName] = Encoding.UTF8.GetBytes(
-            "# The variables this deployment reads. Copy to .env, fill in, and keep .env out of version control.\n" +
-            $"COMPOSE_PROJECT_NAME={ProjectName}\n" + string.Concat(variables.Select(v => $"{v}=\n")));
+            "# Copy to .env. The deployment reads no variable: the real values go in secrets/<agent>.json.\n" +
+            $"COMPOSE_PROJECT_NAME={ProjectName}\n");
         return files;
     }
 
-    /// <summary>Resolves a manifest for publishing: <c>${NAME}</c> values become references, never values.</summary>
+    /// <summary>
+    /// Resolves a manifest for publishing. No value is read: every <c>${NAME}</c> resolves to a stand-in that only
+    /// shapes the placeholder the agent gets, and the real values go into the secrets files on the target machine.
+    /// </summary>
     public static IReadOnlyList<ResolvedBottle> Resolve(BottleManifest manifest) =>
-        BottleResolver.Resolve(manifest, _ => "(published as a reference)");
+        BottleResolver.Resolve(manifest, name => name == AgentLayout.TokenVariable ? ClaudeTokenShape : OtherShape);
 
     private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, ComposeSettings settings, SortedDictionary<string, byte[]> files,
         ISet<string> executables, IDictionary<string, string> links)
@@ -130,79 +154,13 @@ public static class ComposePublisher
             : null);
     }
 
-    private static ComposeService Service(ContainerSpec spec, BottlePlan plan, ResolvedBottle bottle) => new()
-    {
-        Image = spec.Image,
-        Entrypoint = spec.Entrypoint?.Select(Escape).ToList(),
-        Command = spec.Command?.Select(Escape).ToList(),
-        User = spec.User,
-        Init = true,
-        Tty = spec.Tty ? true : null,
-        StdinOpen = spec.Tty ? true : null,
-        ReadOnly = spec.ReadOnlyRootFilesystem ? true : null,
-        CapDrop = spec.DropAllCapabilities ? ["ALL"] : null,
-        SecurityOpt = spec.NoNewPrivileges ? ["no-new-privileges:true"] : null,
-        Environment = spec.Environment.Count == 0 ? null : new(spec.Environment.ToDictionary(e => e.Key, e => EnvValue(e, bottle)), StringComparer.Ordinal),
-        Volumes = spec.Binds.Count == 0 ? null : [.. spec.Binds.Select(b => VolumeText(b.Source, b.Target, b.ReadOnly, MountOf(b, bottle)))],
-        Tmpfs = spec.Tmpfs.Count == 0 ? null : [.. spec.Tmpfs.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}:{t.Value}")],
-        Dns = spec.Dns.Count == 0 ? null : [.. spec.Dns],
-        Restart = spec.RestartUnlessStopped ? "unless-stopped" : null,
-        Networks = ServiceNetworks(spec, plan),
-        Healthcheck = spec.Health is { } h ? new ComposeHealthcheck
-        {
-            Test = ["CMD", .. h.Command],
-            Interval = Seconds(h.Interval),
-            Timeout = Seconds(h.Timeout),
-            Retries = h.Retries,
-        } : null,
-        Cpus = spec.Cpus?.ToString(CultureInfo.InvariantCulture),
-        MemLimit = spec.MemoryBytes is { } m ? MemorySize.Format(m) : null,
-        MemswapLimit = spec.MemoryBytes is { } swap ? MemorySize.Format(swap) : null,
-        PidsLimit = spec.Pids,
-        Logging = new ComposeLogging
-        {
-            Driver = LogRotation.Driver,
-            Options = new(StringComparer.Ordinal) { ["max-size"] = spec.Logs.MaxSize, ["max-file"] = spec.Logs.Files.ToString(CultureInfo.InvariantCulture) },
-        },
-        Labels = Labels(spec.Labels),
-    };
-
-    private static SortedDictionary<string, ComposeServiceNetwork> ServiceNetworks(ContainerSpec spec, BottlePlan plan)
-    {
-        var networks = new SortedDictionary<string, ComposeServiceNetwork>(StringComparer.Ordinal)
-        {
-            [spec.Network] = new() { Aliases = spec.NetworkAliases.Count > 0 ? [.. spec.NetworkAliases] : null },
-        };
-        // The proxy alone is also on the egress network.
-        if (ReferenceEquals(spec, plan.Proxy))
-            networks[plan.EgressNetwork.Name] = new();
-        return networks;
-    }
-
-    private static ComposeNetwork Network(NetworkSpec spec) => new()
-    {
-        Internal = spec.Internal ? true : null,
-        DriverOpts = spec.DriverOptions.Count > 0 ? new(spec.DriverOptions.ToDictionary(), StringComparer.Ordinal) : null,
-        Labels = Labels(spec.Labels),
-    };
-
-    // Run-mode bookkeeping (run id, lease, machine) means nothing in a published deployment.
-    private static SortedDictionary<string, string> Labels(IReadOnlyDictionary<string, string> labels) =>
-        new(labels.Where(l => l.Key is BottleLabels.Project or BottleLabels.Bottle or BottleLabels.Role).ToDictionary(), StringComparer.Ordinal);
-
-    /// <summary>
-    /// Every value escaped so compose fills in nothing: the agent's secrets are placeholders (the real values go to the
-    /// edge alone), so no value of the agent's is a reference.
-    /// </summary>
-    private static string EnvValue(KeyValuePair<string, string> variable, ResolvedBottle bottle) => Escape(variable.Value);
-
     /// <summary>
     /// Skills travel with the deployment, file by file as <see cref="SkillFolder"/> lists them (a link leading out of
     /// the skill stops the publish; nothing outside it is read); host files (ssh keys, the workspace) stay where they are.
     /// </summary>
     private static string Volume(BindMount bind, ResolvedBottle bottle, SortedDictionary<string, byte[]> files, ISet<string> executables)
     {
-        var mount = MountOf(bind, bottle);
+        var mount = ComposeServices.MountOf(bind, bottle);
         var source = bind.Source;
         if (mount?.Kind == MountKind.Skill)
         {
@@ -210,7 +168,7 @@ public static class ComposePublisher
             var written = mount.Origin?.Written ?? mount.Source;
             var skillFiles = SkillFolder.Files(mount.Source, written, out var problem);
             if (problem is not null)
-                throw new InvalidOperationException($"{Where(mount)}{problem}; nothing was published");
+                throw new InvalidOperationException($"{ComposeServices.Where(mount)}{problem}; nothing was published");
             foreach (var (relative, file) in skillFiles)
             {
                 var path = $"skills/{bottle.Name}/{name}/{relative.Replace('\\', '/')}";
@@ -220,27 +178,6 @@ public static class ComposePublisher
             }
             source = $"./skills/{bottle.Name}/{name}";
         }
-        return VolumeText(source, bind.Target, bind.ReadOnly, mount);
+        return ComposeServices.VolumeText(source, bind.Target, bind.ReadOnly, mount);
     }
-
-    /// <summary>
-    /// A volume in compose's short form: '$' escaped so compose fills in nothing, and a ':' (which would split the
-    /// entry into other fields) refused.
-    /// </summary>
-    private static string VolumeText(string source, string target, bool readOnly, BottleMount? mount = null)
-    {
-        if (source.Contains(':') || target.Contains(':'))
-            throw new InvalidOperationException($"{Where(mount)}'{(source.Contains(':') ? source : target)}' holds a ':', which would split its compose " +
-                                                "volume entry into other fields; rename it, then publish again");
-        return $"{Escape(source)}:{Escape(target)}:{(readOnly ? "ro" : "rw")}";
-    }
-
-    private static BottleMount? MountOf(BindMount bind, ResolvedBottle bottle) =>
-        bottle.Mounts.FirstOrDefault(m => m.Source == bind.Source && m.Target == bind.Target);
-
-    private static string Where(BottleMount? mount) => mount?.Origin is { } origin ? $"{origin.File}: {origin.JsonPath}: " : "";
-
-    private static string Escape(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
-
-    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s";
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.EventEmitters;
@@ -7,9 +6,11 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace ClaudeBottle.Launcher.Publishing;
 
 /// <summary>Serialises a <see cref="ComposeFile"/>: every string double-quoted, nulls left out, LF line ends.</summary>
-public static partial class ComposeYaml
+public static class ComposeYaml
 {
-    private static readonly ISerializer Serializer = new SerializerBuilder()
+    // One serializer per file: its quoting emitter keeps the state of the document being written, so two publishes at
+    // once (tests run in parallel) must not share one, or a key of one is taken for a value of the other.
+    private static ISerializer Serializer() => new SerializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
         .WithEventEmitter(next => new QuotedStrings(next))
@@ -18,7 +19,7 @@ public static partial class ComposeYaml
         .DisableAliases()
         .Build();
 
-    public static string Write(ComposeFile file) => Serializer.Serialize(file);
+    public static string Write(ComposeFile file) => Serializer().Serialize(file);
 
     /// <summary>
     /// Quoting every string value keeps YAML 1.1 readers (docker-compose v1 uses one) from reading "65534:65534" as a
@@ -77,22 +78,19 @@ public static partial class ComposeYaml
     }
 
     /// <summary>
-    /// The last guard of what compose fills in from the deploying shell: a value may be a whole <c>${NAME}</c> (a
-    /// reference the publisher wrote on purpose) or hold '$' only doubled; a key may hold none. Anything else means a
+    /// The last guard of what compose fills in from the deploying shell: nothing. The deployment reads no variable (the
+    /// real values go in its secrets files), so a value may hold '$' only doubled, and a key none. Anything else means a
     /// name or path from the manifest reached the file unescaped, and nothing is written.
     /// </summary>
-    private static partial class Interpolation
+    private static class Interpolation
     {
         public static void Check(string text, bool isKey)
         {
-            if (!text.Contains('$') || (!isKey && Reference().IsMatch(text)) || (!isKey && !text.Replace("$$", "", StringComparison.Ordinal).Contains('$')))
+            if (!text.Contains('$') || (!isKey && !text.Replace("$$", "", StringComparison.Ordinal).Contains('$')))
                 return;
             throw new InvalidOperationException(
                 $"'{Manifest.NameRules.Printable(text)}' would reach the compose file with a '$' that compose fills in from the shell of whoever " +
                 "deploys it; nothing was published (this is a bug in claude-bottle's publisher: every value must be escaped)");
         }
-
-        [GeneratedRegex(@"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")]
-        private static partial Regex Reference();
     }
 }

@@ -19,12 +19,14 @@ public sealed class ComposeProbeTests
         path.Aggregate(node, (current, key) => ((YamlMappingNode)current).Children[key]);
 
     [Fact]
-    public void The_agent_starts_only_after_the_probe_completed_successfully_and_the_probe_after_a_healthy_proxy()
+    public void The_agent_starts_only_after_the_probe_completed_successfully_and_the_probe_after_both_proxies()
     {
         var (files, services) = Publish(new ComposeSettings());
 
         At(services, "reviewer-agent", "depends_on", "reviewer-agent-probe", "condition").ToString().Should().Be("service_completed_successfully");
         At(services, "reviewer-agent-probe", "depends_on", "reviewer-proxy", "condition").ToString().Should().Be("service_healthy");
+        At(services, "reviewer-agent-probe", "depends_on", "reviewer-edge", "condition").ToString()
+            .Should().Be("service_healthy", "the edge is healthy once it listens and pipelock accepts its connections");
         var probe = (YamlMappingNode)At(services, "reviewer-agent-probe");
         probe.Children["user"].ToString().Should().Be("1000:1000");
         ((YamlMappingNode)probe.Children["networks"]).Children.Keys.Select(k => k.ToString()).Should().Equal("reviewer-internal");
@@ -34,6 +36,8 @@ public sealed class ComposeProbeTests
         files.Keys.Should().Contain(["images/probe/Dockerfile", "images/probe/isolation-probe.sh"]);
         ((YamlSequenceNode)probe.Children["command"]).Children.Select(c => c.ToString()).Should()
             .Contain("--port").And.NotContain("--gateway", "compose picks the subnets; the probe finds its gateways from its routes");
+        var command = ((YamlSequenceNode)probe.Children["command"]).Children.Select(c => c.ToString()).ToList();
+        command.Should().ContainInConsecutiveOrder("--proxy-host", "edge", "--proxy-port", "8080").And.NotContain("--proxy-address");
     }
 
     [Fact]

@@ -18,6 +18,19 @@ public sealed class ComposePublisherTests
         return (YamlMappingNode)stream.Documents.Single().RootNode;
     }
 
+    private static List<string> Networks(YamlMappingNode compose, string service) =>
+        Map(compose, "services", service, "networks").Children.Keys.Select(k => k.ToString()).ToList();
+
+    private static List<string> Aliases(YamlMappingNode compose, string service, string network) =>
+        Map(compose, "services", service, "networks", network).Children.TryGetValue("aliases", out var aliases)
+            ? ((YamlSequenceNode)aliases).Children.Select(a => a.ToString()).ToList()
+            : [];
+
+    private static List<string> Sequence(YamlMappingNode service, string key) => ((YamlSequenceNode)service.Children[key]).Children.Select(v => v.ToString()).ToList();
+
+    private static string ScanToken(SortedDictionary<string, byte[]> files) =>
+        System.Text.Json.Nodes.JsonNode.Parse(files["edge/reviewer.json"])!["scanApi"]!["token"]!.GetValue<string>();
+
     private static YamlMappingNode Map(YamlNode node, params string[] path)
     {
         foreach (var key in path)
@@ -26,32 +39,61 @@ public sealed class ComposePublisherTests
     }
 
     [Fact]
-    public void Publishing_twice_gives_the_same_bytes()
+    public void Publishing_twice_gives_the_same_bytes_but_for_the_scan_api_token_drawn_each_time()
     {
-        var first = Publish("issue-example.jsonc");
-        var second = Publish("issue-example.jsonc");
+        var bottles = ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "issue-example.jsonc")));
+        var first = ComposePublisher.Publish(bottles, new ComposeSettings());
+        var second = ComposePublisher.Publish(bottles, new ComposeSettings());
 
+        var (firstToken, secondToken) = (ScanToken(first), ScanToken(second));
+        firstToken.Should().MatchRegex("^[0-9a-f]{48}$").And.NotBe(secondToken, "a token known to every reader of the source would open the scan API");
+        Encoding.UTF8.GetString(first["pipelock/reviewer.yaml"]).Should().Contain(firstToken, "pipelock accepts the token the edge shows");
         second.Keys.Should().Equal(first.Keys);
         foreach (var (path, content) in first)
-            second[path].Should().Equal(content, path);
+            Encoding.UTF8.GetString(second[path]).Replace(secondToken, "TOKEN", StringComparison.Ordinal)
+                .Should().Be(Encoding.UTF8.GetString(content).Replace(firstToken, "TOKEN", StringComparison.Ordinal), path);
     }
 
     [Fact]
-    public void The_agent_is_on_its_internal_network_only_and_waits_for_a_healthy_proxy()
+    public void Each_bottle_has_three_networks_and_each_container_is_on_its_own_hops_only()
     {
         var compose = Compose(Publish("issue-example.jsonc"));
 
-        Map(compose, "services", "reviewer-agent", "networks").Children.Keys.Select(k => k.ToString()).Should().Equal("reviewer-internal");
-        Map(compose, "services", "reviewer-proxy", "networks").Children.Keys.Select(k => k.ToString()).Should().Equal("reviewer-egress", "reviewer-internal");
-        Map(compose, "services", "reviewer-agent", "depends_on", "reviewer-proxy").Children["condition"].ToString().Should().Be("service_healthy");
-        var network = Map(compose, "networks", "reviewer-internal");
-        network.Children["internal"].ToString().Should().Be("true");
-        Map(network, "driver_opts").Children["com.docker.network.bridge.inhibit_ipv4"].ToString().Should().Be("true");
-        Map(compose, "networks").Children.Should().NotContainKey("default");
+        Map(compose, "networks").Children.Keys.Select(k => k.ToString()).Should().Equal("reviewer-egress", "reviewer-internal", "reviewer-middle");
+        foreach (var name in new[] { "reviewer-internal", "reviewer-middle" })
+        {
+            var network = Map(compose, "networks", name);
+            network.Children["internal"].ToString().Should().Be("true", name);
+            Map(network, "driver_opts").Children["com.docker.network.bridge.inhibit_ipv4"].ToString().Should().Be("true", name);
+        }
+        Map(compose, "networks", "reviewer-egress").Children.Should().NotContainKey("internal");
+        Networks(compose, "reviewer-agent").Should().Equal("reviewer-internal");
+        Networks(compose, "reviewer-agent-probe").Should().Equal("reviewer-internal");
+        Networks(compose, "reviewer-edge").Should().Equal("reviewer-internal", "reviewer-middle");
+        Networks(compose, "reviewer-proxy").Should().Equal("reviewer-egress", "reviewer-middle");
+        Aliases(compose, "reviewer-edge", "reviewer-internal").Should().Equal("edge");
+        Aliases(compose, "reviewer-edge", "reviewer-middle").Should().BeEmpty();
+        Aliases(compose, "reviewer-proxy", "reviewer-middle").Should().Equal("pipelock");
+        Aliases(compose, "reviewer-proxy", "reviewer-egress").Should().BeEmpty();
     }
 
     [Fact]
-    public void Every_service_rotates_its_logs_has_no_swap_and_the_proxy_is_limited()
+    public void The_agent_goes_through_the_edge_and_trusts_the_run_ca_from_its_volume_read_only()
+    {
+        var services = Map(Compose(Publish("issue-example.jsonc")), "services");
+        var agent = Map(services, "reviewer-agent");
+
+        Sequence(agent, "volumes_from").Should().Equal("reviewer-edge:ro");
+        Sequence(Map(services, "reviewer-edge"), "volumes").Should().Contain("/var/lib/claude-bottle-ca");
+        var environment = Map(agent, "environment");
+        environment.Children["HTTPS_PROXY"].ToString().Should().Be("http://edge:8080");
+        environment.Children["NODE_EXTRA_CA_CERTS"].ToString().Should().Be("/var/lib/claude-bottle-ca/agent-ca.crt");
+        environment.Children["SSL_CERT_FILE"].ToString().Should().Be("/var/lib/claude-bottle-ca/bundle.crt");
+        Map(services, "reviewer-proxy").Children.Should().NotContainKey("environment", "pipelock holds no secret any more");
+    }
+
+    [Fact]
+    public void Every_service_rotates_its_logs_has_no_swap_and_the_proxies_are_limited()
     {
         var services = Map(Compose(Publish("issue-example.jsonc")), "services");
 
@@ -63,25 +105,27 @@ public sealed class ComposePublisherTests
             Map(service, "logging", "options").Children["max-file"].ToString().Should().Be("3");
             service.Children["memswap_limit"].ToString().Should().Be(service.Children["mem_limit"].ToString(), "no swap for {0}", name);
         }
-        var proxy = Map(services, "reviewer-proxy");
-        proxy.Children["mem_limit"].ToString().Should().Be("256m");
-        proxy.Children["pids_limit"].ToString().Should().Be("128");
-        proxy.Children["cpus"].ToString().Should().Be("1");
+        foreach (var name in new[] { "reviewer-proxy", "reviewer-edge" })
+        {
+            var proxy = Map(services, name);
+            proxy.Children["mem_limit"].ToString().Should().Be("256m", name);
+            proxy.Children["pids_limit"].ToString().Should().Be("128", name);
+            proxy.Children["cpus"].ToString().Should().Be("1", name);
+        }
     }
 
     [Fact]
-    public void Secrets_are_references_and_the_env_example_names_them()
+    public void The_agent_holds_placeholders_and_the_deployment_reads_no_variable()
     {
         var files = Publish("issue-example.jsonc");
         var environment = Map(Compose(files), "services", "reviewer-agent", "environment");
 
-        environment.Children["GITHUB_TOKEN"].ToString().Should().Be("${GITHUB_TOKEN}");
-        environment.Children["CLAUDE_CODE_OAUTH_TOKEN"].ToString().Should().Be("${CLAUDE_BOTTLE_OAUTH_TOKEN}");
+        environment.Children["CLAUDE_CODE_OAUTH_TOKEN"].ToString().Should().MatchRegex("^sk-ant-oat01-[A-Za-z0-9_-]{95}$", "Claude's placeholder has a token's form");
+        environment.Children["GITHUB_TOKEN"].ToString().Should().MatchRegex("^placeholder_[A-Za-z0-9]{32}$");
         environment.Children["GIT_AUTHOR_NAME"].ToString().Should().Be("bottle");
-        Map(Compose(files), "services", "reviewer-proxy", "environment").Children["CLAUDE_BOTTLE_SECRET_GITHUB_TOKEN"].ToString().Should().Be("${GITHUB_TOKEN}");
-        Encoding.UTF8.GetString(files[".env.example"]).Should().Contain("CLAUDE_BOTTLE_OAUTH_TOKEN=\n")
-            .And.Contain("GITHUB_TOKEN=\n").And.Contain("COMPOSE_PROJECT_NAME=claude-bottle\n");
-        files.Values.Select(Encoding.UTF8.GetString).Should().NotContain(c => c.Contains("(published as a reference)"));
+        Encoding.UTF8.GetString(files[".env.example"]).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Should().Equal(["COMPOSE_PROJECT_NAME=claude-bottle"], "compose fills in nothing: every '$' is escaped");
+        Encoding.UTF8.GetString(files["docker-compose.yaml"]).Replace("$$", "", StringComparison.Ordinal).Should().NotContain("$");
     }
 
     [Fact]
@@ -182,7 +226,7 @@ public sealed class ComposePublisherTests
     [InlineData("x${VAR}", false)]
     [InlineData("$HOME", false)]
     [InlineData("a$$$b", false)]
-    [InlineData("${VAR}", true)]
+    [InlineData("${VAR}", false)]
     [InlineData("$${VAR} and $$5", true)]
     public void The_compose_writer_refuses_any_value_compose_would_fill_in(string value, bool written)
     {
