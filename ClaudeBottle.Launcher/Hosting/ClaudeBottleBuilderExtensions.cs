@@ -46,6 +46,7 @@ public static class ClaudeBottleBuilderExtensions
                 AgentImage = options.AgentImageSettings,
                 PrebuiltAgentImage = options.PrebuiltAgentImage,
                 ProbeImage = options.ProbeImage,
+                EdgeImage = options.EdgeImage,
                 ManifestDirectory = manifest.Directory,
                 MaxContextBytes = options.MaxBuildContextBytes,
             })).ExcludeFromManifest();

@@ -15,9 +15,9 @@ internal static class Probes
         "exec perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalPort=>8080,Listen=>16,ReuseAddr=>1) or die $!; " +
         "while($c=$s->accept){print $c qq(HTTP/1.0 200 OK\\r\\n\\r\\n" + UpstreamGreeting + "\\n); close $c}'";
 
-    /// <summary>A stand-in for the proxy's /health on port 8888, for probes run without a bottle.</summary>
+    /// <summary>A stand-in for the edge's /health on port 8080, for probes run without a bottle.</summary>
     public const string HealthServer =
-        "exec perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalPort=>8888,Listen=>16,ReuseAddr=>1) or die $!; " +
+        "exec perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalPort=>8080,Listen=>16,ReuseAddr=>1) or die $!; " +
         "while($c=$s->accept){<$c>; print $c qq(HTTP/1.0 200 OK\\r\\n\\r\\nok\\n); close $c}'";
 
     /// <summary>Direct TCP: prints what the server says; fails when there is no route.</summary>

@@ -53,7 +53,7 @@ public sealed class IsolatedEngineTests
             var (leak, leakOut) = await TestScope.ExecAsync(client, instance.AgentId!, $"timeout 30 getent ahostsv4 agent-{nonce}.outside.test");
             leak.Should().NotBe(0, "the agent must not resolve an outside name: {0}", leakOut);
             isolated.DnsLog.Should().NotContain($"agent-{nonce}", "the agent's lookup must not even reach the host's resolver");
-            (await TestScope.ExecAsync(client, instance.AgentId!, "getent ahostsv4 pipelock")).ExitCode.Should().Be(0, "the bottle's own names resolve");
+            (await TestScope.ExecAsync(client, instance.AgentId!, "getent ahostsv4 edge")).ExitCode.Should().Be(0, "the bottle's own names resolve");
 
             var (proxy, proxyOut) = await TestScope.ExecAsync(client, instance.ProxyId!, $"getent ahostsv4 proxy-{nonce}.outside.test");
             proxy.Should().Be(0, "pipelock resolves the hosts it is allowed to reach: {0}", proxyOut);

@@ -33,7 +33,7 @@ public sealed class RepeatedStartTests
             {
                 foreach (var i in Enumerable.Range(1, 10))
                     await run.WaitAsync($"agent-{i}-agent", KnownResourceStates.Running);
-                (await AppHostRun.ObjectsAsync(run.StateRoot)).Should().HaveCount(40, "round {0}: ten bottles of two containers and two networks", round);
+                (await AppHostRun.ObjectsAsync(run.StateRoot)).Should().HaveCount(60, "round {0}: ten bottles of three containers (agent, edge, pipelock) and three networks", round);
             }
             (await AppHostRun.ObjectsAsync(run.StateRoot)).Should().BeEmpty("round {0} left nothing behind", round);
         }

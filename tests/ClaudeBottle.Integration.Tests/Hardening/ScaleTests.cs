@@ -35,7 +35,7 @@ public sealed class ScaleTests
                     throw new InvalidOperationException($"agent-{i} failed to start: {await run.WaitForLogAsync($"agent-{i}", "failed")}");
             }
             var objects = await AppHostRun.ObjectsAsync(stateRoot);
-            objects.Should().HaveCount(200, "fifty bottles of two containers and two networks");
+            objects.Should().HaveCount(300, "fifty bottles of three containers and three networks");
         }
         (await AppHostRun.ObjectsAsync(stateRoot)).Should().BeEmpty();
     }

@@ -23,7 +23,7 @@ public sealed class AppHostCrashTests
         {
             try
             {
-                await WaitUntilAsync(async () => (await AppHostRun.ObjectsAsync(stateRoot)).Count(o => o.Kind == LabelledKind.Container) == 2,
+                await WaitUntilAsync(async () => (await AppHostRun.ObjectsAsync(stateRoot)).Count(o => o.Kind == LabelledKind.Container) == 3,
                     "the app host process started its bottle");
             }
             finally
@@ -33,12 +33,12 @@ public sealed class AppHostCrashTests
             }
         }
         var leftovers = await AppHostRun.ObjectsAsync(stateRoot);
-        leftovers.Should().HaveCount(4, "a killed app host cannot clean up: two containers and two networks remain");
+        leftovers.Should().HaveCount(6, "a killed app host cannot clean up: three containers and three networks remain");
 
         await using var next = await AppHostRun.StartAsync(manifest, stateRoot);
         await next.WaitAsync("victim-agent", KnownResourceStates.Running);
         var now = await AppHostRun.ObjectsAsync(stateRoot);
-        now.Should().HaveCount(4, "only the new run's bottle");
+        now.Should().HaveCount(6, "only the new run's bottle");
         now.Select(o => o.Id).Should().NotIntersectWith(leftovers.Select(o => o.Id), "the dead run's objects were reaped");
     }
 
@@ -54,7 +54,7 @@ public sealed class AppHostCrashTests
         var process = host.Process;
         try
         {
-            await WaitUntilAsync(async () => (await AppHostRun.ObjectsAsync(stateRoot)).Count(o => o.Kind == LabelledKind.Container) == 4,
+            await WaitUntilAsync(async () => (await AppHostRun.ObjectsAsync(stateRoot)).Count(o => o.Kind == LabelledKind.Container) == 6,
                 "the app host process started both bottles");
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 await kill.WaitForExitAsync();
@@ -92,7 +92,7 @@ public sealed class AppHostCrashTests
             {
                 await second.WaitAsync("twin-agent", KnownResourceStates.Running);
                 var both = await AppHostRun.ObjectsAsync(stateRoot);
-                both.Should().HaveCount(8, "same manifest, same agent names, no collision");
+                both.Should().HaveCount(12, "same manifest, same agent names, no collision");
                 both.Select(o => o.Id).Should().Contain(firstObjects.Select(o => o.Id), "the second run's reaper left the live first run alone");
             }
 

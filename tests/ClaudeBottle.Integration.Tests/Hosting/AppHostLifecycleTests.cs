@@ -54,12 +54,12 @@ public sealed class AppHostLifecycleTests
             // A waiting bottle starts from its Start command.
             (await run.CommandAsync("beta", KnownResourceCommands.StartCommand)).Success.Should().BeTrue();
             await run.WaitAsync("beta-agent", KnownResourceStates.Running);
-            (await AppHostRun.ObjectsAsync(stateRoot)).Should().HaveCount(8, "two bottles of two containers and two networks");
+            (await AppHostRun.ObjectsAsync(stateRoot)).Should().HaveCount(12, "two bottles of three containers and three networks");
 
             // Stop removes a bottle whole.
             (await run.CommandAsync("beta", KnownResourceCommands.StopCommand)).Success.Should().BeTrue();
             await run.WaitAsync("beta", KnownResourceStates.Exited);
-            (await AppHostRun.ObjectsAsync(stateRoot)).Should().HaveCount(4)
+            (await AppHostRun.ObjectsAsync(stateRoot)).Should().HaveCount(6)
                 .And.OnlyContain(o => o.Labels[BottleLabels.Bottle] == "alpha");
         }
 

@@ -42,7 +42,7 @@ public sealed class ReaperForgeryTests
             File.ReadAllText(Path.Join(precious, "keep.txt")).Should().Be("mine", "a path in a label is never deleted");
             result.Removed.Should().NotContain(o => o.Labels[BottleLabels.Instance] == live.Id || o.Labels[BottleLabels.Instance] == "0123456789ab");
             (await engine.ListByLabelAsync($"{BottleLabels.Instance}={live.Id}", CancellationToken.None))
-                .Should().HaveCount(5, "the live run's agent, proxy and two networks, and the forged container claiming it, are all left");
+                .Should().HaveCount(7, "the live run's agent, edge, proxy and three networks, and the forged container claiming it, are all left");
             (await engine.InspectContainerAsync(liveBottle.AgentId!, CancellationToken.None))!.Running.Should().BeTrue();
             Directory.Exists(live.Directory).Should().BeTrue();
         }

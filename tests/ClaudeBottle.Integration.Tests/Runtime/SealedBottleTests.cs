@@ -124,8 +124,9 @@ public sealed class SealedBottleTests
                 .Output.Should().Contain("pipelock_");
             foreach (var path in new[] { "/metrics", "/stats" })
             {
-                var (_, output) = await TestScope.ExecAsync(client, instance.AgentId!, Get("pipelock/8888", path));
-                output.Should().NotContain(" 200 ").And.NotContain("pipelock_").And.NotContain("requests", "the agent asked its proxy's port for {0}", path);
+                // pipelock is not on the agent's network: asked through the edge, it is a host like any other, not allowlisted.
+                var (_, output) = await TestScope.ExecAsync(client, instance.AgentId!, Get("edge/8080", $"http://pipelock:8888{path}"));
+                output.Should().NotContain(" 200 ").And.NotContain("pipelock_").And.NotContain("requests", "the agent asked pipelock's port for {0} through its edge", path);
                 var (code, direct) = await TestScope.ExecAsync(client, instance.AgentId!, Get($"pipelock/{PipelockConfig.MetricsAddress.Split(':')[1]}", path));
                 code.Should().NotBe(0, "the metrics listener is on pipelock's loopback: {0}", direct);
             }
@@ -153,7 +154,7 @@ public sealed class SealedBottleTests
             Options = new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" },
             IPAM = new IPAM { Config = [new IPAMConfig { Subnet = $"fd00:cb:{Random.Shared.Next(0x10000):x}::/64" }] },
         })).ID;
-        await scope.StartAsync("proxy", network, Probes.HealthServer, alias: "pipelock");
+        await scope.StartAsync("proxy", network, Probes.HealthServer, alias: "edge");
         var probe = await scope.Client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Image = probeImage,
