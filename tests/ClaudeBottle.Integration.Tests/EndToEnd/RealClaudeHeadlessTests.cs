@@ -71,6 +71,11 @@ public sealed class RealClaudeHeadlessTests
             var messages = await api.MessagesAsync();
             messages.Should().HaveCount(4);
             messages.Should().OnlyContain(m => (string?)m["authorization"] == $"Bearer {AppHostRun.Token}" && (string?)m["host"] == "api.anthropic.com");
+            // The agent holds a placeholder; the edge put the token in. Every request Claude made with a bearer was to
+            // api.anthropic.com, the default credential's host, and carried the real token: none went out with the
+            // placeholder to another of Claude's hosts.
+            (await api.RequestsAsync()).Where(r => r["authorization"] is not null)
+                .Should().NotBeEmpty().And.OnlyContain(r => (string?)r["host"] == "api.anthropic.com" && (string?)r["authorization"] == $"Bearer {AppHostRun.Token}");
             messages[1]["body"]!.ToJsonString().Should().Contain(SkillMarker, "the skill's SKILL.md is read when Claude invokes it");
             messages[0]["body"]!.ToJsonString().Should().Contain("haiku-style");
             (await RealClaude.ConsoleAsync(run, "poet-proxy")).Should().Contain("api.anthropic.com");

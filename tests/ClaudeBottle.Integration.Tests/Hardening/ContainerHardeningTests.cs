@@ -65,12 +65,18 @@ public sealed class ContainerHardeningTests
         forkOutput.Should().Contain("Resource temporarily unavailable", "the pids limit stops a fork bomb at {0}", 256);
 
         // Another bottle is out of sight: its proxies have no name here and no route from here.
+        var runId = (await client.Containers.InspectContainerAsync(agent)).Config!.Labels[Launcher.Planning.BottleLabels.Instance];
         async Task<ContainerInspectResponse> EdgeOf(string bottle) => await client.Containers.InspectContainerAsync((await client.Containers.ListContainersAsync(
             new ContainersListParameters
             {
                 Filters = new Dictionary<string, IDictionary<string, bool>>
                 {
-                    ["label"] = new Dictionary<string, bool> { [$"{Launcher.Planning.BottleLabels.Bottle}={bottle}"] = true, [$"{Launcher.Planning.BottleLabels.Role}=edge"] = true },
+                    ["label"] = new Dictionary<string, bool>
+                    {
+                        [$"{Launcher.Planning.BottleLabels.Instance}={runId}"] = true,
+                        [$"{Launcher.Planning.BottleLabels.Bottle}={bottle}"] = true,
+                        [$"{Launcher.Planning.BottleLabels.Role}=edge"] = true,
+                    },
                 },
             })).Single().ID);
         var victimEdge = await EdgeOf("victim");

@@ -53,11 +53,12 @@ public sealed class AppHostIsolationTests
             }
         }
 
-        // The dashboard's Stop on the proxy leaves the agent with no way out at all: the edge answers, with an error.
+        // The dashboard's Stop on the proxy leaves the agent with no way out at all: the edge still takes the tunnel,
+        // and nothing comes through it.
         (await run.CommandAsync("probe-proxy", KnownResourceCommands.StopCommand)).Success.Should().BeTrue();
         await run.WaitAsync("probe-proxy", KnownResourceStates.Exited);
         var (_, closedOut) = await scope.ExecAsync(agent, Probes.Connect("allowed.upstream.test"));
-        closedOut.Should().NotContain(Probes.UpstreamGreeting).And.MatchRegex("HTTP/1.1 50[0-9]");
+        closedOut.Should().NotContain(Probes.UpstreamGreeting);
         run.Snapshot("probe-agent").State!.Text.Should().Be(KnownResourceStates.Running, "the agent itself keeps running");
 
         // Start brings the way out back.
