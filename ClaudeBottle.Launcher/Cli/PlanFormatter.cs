@@ -6,8 +6,8 @@ using ClaudeBottle.Launcher.Resolution;
 namespace ClaudeBottle.Launcher.Cli;
 
 /// <summary>
-/// Renders a bottle's resolved plan for a person to approve: image, allowlist, environment names (never values),
-/// mounts and limits.
+/// Renders a bottle's resolved plan for a person to approve: image, allowlist and its rules, hosts not inspected,
+/// credentials (host, header and variable names, never values), environment names, mounts and limits.
 /// </summary>
 public static class PlanFormatter
 {
@@ -26,7 +26,14 @@ public static class PlanFormatter
         if (bottle.Image is ImageSource.Build build)
             Line(text, "context", [Context(build, manifestDirectory, maxContextBytes)]);
         Line(text, "allowlist", bottle.Allowlist);
-        Line(text, "env", bottle.Environment.IsEmpty ? ["(none)"] : bottle.Environment.Select(e => e.ToString()));
+        if (!bottle.Rules.IsEmpty)
+            Line(text, "rules", bottle.Rules.Select(Rule));
+        if (!bottle.PassThrough.IsEmpty)
+            Line(text, "opaque", bottle.PassThrough.Select(h => $"{h} (not inspected: no rules, credentials or scans; the allowlist still applies)"));
+        Line(text, "credential", bottle.Credentials.IsEmpty
+            ? ["(none)"]
+            : bottle.Credentials.Select(c => $"{c.Header} on {c.Host} from {string.Join(", ", c.Variables.Select(v => "${" + v + "}"))}, set by the edge"));
+        Line(text, "env", bottle.Environment.IsEmpty ? ["(none)"] : bottle.Environment.Select(e => Variable(e, bottle)));
         Line(text, "mounts", bottle.Mounts.IsEmpty
             ? ["(none)"]
             : bottle.Mounts.Select(m => $"{Shown(m.Source, manifestDirectory)} -> {m.Target} ({(m.ReadOnly ? "read-only" : "read-write")})"));
@@ -36,6 +43,28 @@ public static class PlanFormatter
             Line(text, "prompt", [Abbreviate(prompt)]);
         return text.ToString();
     }
+
+    /// <summary>A rule as a person reads it: which methods, which paths.</summary>
+    private static string Rule(EgressRuleSpec rule)
+    {
+        var parts = new List<string> { rule.Methods.IsEmpty ? "any method" : string.Join(", ", rule.Methods) + " only" };
+        if (!rule.Allow.IsEmpty)
+            parts.Add("paths " + string.Join(", ", rule.Allow) + " only");
+        if (!rule.Deny.IsEmpty)
+            parts.Add("never " + string.Join(", ", rule.Deny));
+        return $"{rule.Host}: {string.Join("; ", parts)}";
+    }
+
+    /// <summary>
+    /// A secret's name and where it comes from; the agent holds a placeholder, and the person approving must see when
+    /// no credential sends the real value (the variable then gives the agent nothing usable).
+    /// </summary>
+    private static string Variable(ResolvedEnvVar variable, ResolvedBottle bottle) => variable.SourceVariable switch
+    {
+        null => variable.Name,
+        var source when bottle.Secrets.Any(s => s.Variable == source) => $"{variable.Name} (a placeholder for ${{{source}}}, whose value the edge sends)",
+        var source => $"{variable.Name} (a placeholder for ${{{source}}}; no credential sends its value, so it is of no use to the agent)",
+    };
 
     private static void Line(StringBuilder text, string label, IEnumerable<string> values)
     {

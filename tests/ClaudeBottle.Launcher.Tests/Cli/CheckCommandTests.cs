@@ -55,7 +55,7 @@ public sealed class CheckCommandTests
         output.Should().Contain("  image:      built from ");
         output.Should().Contain("  permission: acceptEdits", "every label is followed by a space, the longest too");
         output.Should().Contain("raw.githubusercontent.com").And.Contain("api.anthropic.com");
-        output.Should().Contain("GITHUB_TOKEN (from ${GITHUB_TOKEN})").And.Contain("REVIEW_DEPTH");
+        output.Should().Contain("GITHUB_TOKEN (a placeholder for ${GITHUB_TOKEN}").And.Contain("REVIEW_DEPTH");
         output.Should().Contain("skills/code-review -> /home/claude/.claude/skills/code-review (read-only)");
         output.Should().Contain("repos/app -> /workspace (read-write)");
         output.Should().Contain("cpus 2, memory 4g, pids 512");

@@ -52,4 +52,32 @@ public sealed class PlanTextTests
         lines.Should().OnlyContain(l => l.Length <= ApprovalText.Width);
         string.Concat(lines.Skip(1).Select(l => l.Replace("             ↳ ", ""))).Should().Be($"  mounts:     {path} -> /workspace (read-write)");
     }
+
+    [Fact]
+    public void The_plan_shows_rules_hosts_not_inspected_credentials_by_name_and_placeholders_no_credential_sends()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Parse("""
+            { "bottles": { "default": {
+                "env": { "GH": "${GITHUB_TOKEN}", "DB_PASSWORD": "${DB_PASSWORD}" },
+                "egress": { "allowlist": ["api.github.com", "github.com", "pinned.example.com"],
+                            "rules": [ { "host": "api.github.com", "methods": ["GET", "HEAD"] },
+                                       { "host": "github.com", "deny": ["/*/*/git-receive-pack"] } ],
+                            "passThrough": ["pinned.example.com"] },
+                "credentials": [ { "host": "api.github.com", "header": "Authorization", "value": "Bearer ${GITHUB_TOKEN}" } ] } },
+              "agents": { "a": {} } }
+            """, "claude-bottle.json", dir.Path);
+        var values = new Dictionary<string, string> { ["GITHUB_TOKEN"] = "ghp_0123456789abcdefghij0123456789abcdef", ["DB_PASSWORD"] = "hunter2-hunter2-hunter2", ["CLAUDE_BOTTLE_OAUTH_TOKEN"] = "sk-ant-oat01-0123456789abcdef0123" };
+
+        var plan = PlanFormatter.Format(BottleResolver.Resolve(manifest, values.GetValueOrDefault).Single(), dir.Path);
+
+        plan.Should().Contain("  rules:      api.github.com: GET, HEAD only\n").And.Contain("              github.com: any method; never /*/*/git-receive-pack\n");
+        plan.Should().Contain("  opaque:     pinned.example.com (not inspected: no rules, credentials or scans; the allowlist still applies)");
+        plan.Should().Contain("  credential: Authorization on api.anthropic.com from ${CLAUDE_BOTTLE_OAUTH_TOKEN}, set by the edge")
+            .And.Contain("Authorization on api.github.com from ${GITHUB_TOKEN}, set by the edge");
+        plan.Should().Contain("GH (a placeholder for ${GITHUB_TOKEN}, whose value the edge sends)")
+            .And.Contain("DB_PASSWORD (a placeholder for ${DB_PASSWORD}; no credential sends its value, so it is of no use to the agent)");
+        foreach (var value in values.Values)
+            plan.Should().NotContain(value);
+    }
 }
