@@ -46,8 +46,12 @@ def read_secrets() -> dict[str, str]:
         if not os.path.isfile(SECRET_FILE):
             fail(3, "no secrets were given (nothing on stdin and no /run/secrets/claude-bottle-edge); "
                     "a restarted edge cannot get them again: start the bottle again")
-        with open(SECRET_FILE, "rb") as f:
-            line, source = f.read(), SECRET_FILE
+        try:
+            with open(SECRET_FILE, "rb") as f:
+                line, source = f.read(), SECRET_FILE
+        except OSError as e:
+            fail(3, f"the secrets file {SECRET_FILE} cannot be read ({e.strerror}): make it readable by uid 65534, "
+                    "the edge's user (chown 65534:65534, chmod 0400)")
     try:
         document = json.loads(line)
         secrets = document["secrets"]
@@ -55,6 +59,10 @@ def read_secrets() -> dict[str, str]:
             raise ValueError
     except (ValueError, KeyError, TypeError):
         fail(3, f'the secrets on {source} are not a JSON object {{"secrets": {{"NAME": "value", ...}}}}')
+    # An example copied and not filled in: the edge would send empty credentials, and the agent would fail obscurely.
+    empty = sorted(name for name, value in secrets.items() if not value)
+    if empty:
+        fail(3, f"the secrets on {source} give no value for {', '.join(empty)}: fill them in")
     return secrets
 
 

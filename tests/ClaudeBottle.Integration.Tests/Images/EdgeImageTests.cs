@@ -248,13 +248,16 @@ public sealed class EdgeImageTests(EdgeChain chain, ITestOutputHelper output) : 
     }
 
     [SkippableFact]
-    public async Task An_edge_without_secrets_exits_3_and_one_missing_a_name_says_which()
+    public async Task An_edge_without_secrets_exits_3_and_one_missing_a_name_or_given_an_empty_value_says_which()
     {
         var c = await chain.ReadyAsync();
         var bare = await c.CreateEdgeAsync("edge-no-stdin", openStdin: false, onInternal: false);
         await c.Scope.Client.Containers.StartContainerAsync(bare, new ContainerStartParameters());
         var partial = await c.CreateEdgeAsync("edge-partial", openStdin: true, onInternal: false);
         await EdgeStdin.StartWithSecretsAsync(c.Scope.Client, partial, $"{{\"secrets\":{{\"CLAUDE_BOTTLE_OAUTH_TOKEN\":\"{c.OauthToken}\"}}}}");
+        // An example secrets file copied and not filled in.
+        var empty = await c.CreateEdgeAsync("edge-empty", openStdin: true, onInternal: false);
+        await EdgeStdin.StartWithSecretsAsync(c.Scope.Client, empty, $"{{\"secrets\":{{\"CLAUDE_BOTTLE_OAUTH_TOKEN\":\"{c.OauthToken}\",\"GITHUB_TOKEN\":\"\"}}}}");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         (await c.Scope.Client.Containers.WaitContainerAsync(bare, timeout.Token)).StatusCode.Should().Be(3);
@@ -263,6 +266,8 @@ public sealed class EdgeImageTests(EdgeChain chain, ITestOutputHelper output) : 
         var said = await c.Scope.LogsAsync(partial);
         said.Should().Contain("${GITHUB_TOKEN}").And.NotContain(c.OauthToken);
         (await c.EdgeLinesAsync(partial)).Should().BeEmpty("an edge that exits never said it was listening");
+        (await c.Scope.Client.Containers.WaitContainerAsync(empty, timeout.Token)).StatusCode.Should().Be(3);
+        (await c.Scope.LogsAsync(empty)).Should().Contain("give no value for GITHUB_TOKEN").And.NotContain(c.OauthToken);
     }
 
     [SkippableFact]
