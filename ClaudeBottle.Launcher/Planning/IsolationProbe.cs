@@ -57,6 +57,8 @@ public static class IsolationProbe
             args.AddRange(["--gateway", gateway]);
         foreach (var port in ports)
             args.AddRange(["--port", port.ToString(CultureInfo.InvariantCulture)]);
+        // pipelock is the edge's way out, not the agent's: its name must not resolve where the agent is.
+        args.AddRange(["--absent-name", AgentLayout.PipelockHost]);
         return args;
     }
 }

@@ -2,6 +2,7 @@
 # or PROBE FAILED; exits non-zero on any failure, including one of its own.
 #
 #   isolation-probe.sh --proxy-host NAME --proxy-port PORT [--proxy-address IP] [--gateway IP]... [--port PORT]...
+#                      [--absent-name NAME]...
 #
 # Promises checked, from the agent's place (its network, its user):
 #   - the proxy answers /health at its address (when given: the probe may start before the proxy does), then by the
@@ -9,10 +10,11 @@
 #   - no gateway answers on any port: those given (the engine's gateways of every bottle network), those its routes
 #     name, and the first address of every subnet it is on (where the engine puts a bridge's host address).
 #     A connection or a refusal means packets got there and back; only silence, or no route, passes;
-#   - no IPv6 on any interface but loopback.
+#   - no IPv6 on any interface but loopback;
+#   - no name given as absent resolves (pipelock's: it is on another network, and the agent must not reach it).
 set -u
 proxy_host="" proxy_port="" proxy_address="" silence=0.5
-gateways=() ports=()
+gateways=() ports=() absent=()
 finish() { if [ "$1" = 0 ]; then echo "PROBE OK"; exit 0; fi; echo "PROBE FAILED"; exit 1; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
     --proxy-address) proxy_address=$2 ;;
     --gateway) gateways+=("$2") ;;
     --port) ports+=("$2") ;;
+    --absent-name) absent+=("$2") ;;
     --silence) silence=$2 ;;
     *) echo "FAIL the probe was given an unknown argument: $1"; finish 1 ;;
   esac
@@ -86,6 +89,11 @@ if [ $healthy = 0 ]; then echo "FAIL the proxy ($first:$proxy_port) does not ans
 if [ "$first" != "$proxy_host" ] && ! health "$proxy_host"; then
   echo "FAIL the proxy does not answer /health as $proxy_host:$proxy_port, the name the agent uses"; finish 1
 fi
+
+# A name that resolves here is a host on this network: the one given as absent (pipelock) must be on another.
+for name in "${absent[@]}"; do
+  if getent hosts "$name" >/dev/null 2>&1; then echo "FAIL $name resolves on the agent's network: the agent could reach it directly"; fail=1; fi
+done
 
 # Only now, with the network proven to carry packets (the proxy answered over it), does silence mean out of reach:
 # tried earlier, a bridge still coming up drops the first packets, and a reachable host would pass for unreachable.

@@ -171,4 +171,31 @@ public sealed class SealedBottleTests
         exit.StatusCode.Should().NotBe(0, output);
         output.Should().Contain("FAIL the bottle has IPv6").And.NotContain("does not answer /health", "the proxy answered: IPv6 alone failed it");
     }
+
+    /// <summary>In a compose deployment the probe cannot know pipelock's address; it checks that pipelock's name does not resolve.</summary>
+    [SkippableFact]
+    public async Task The_probe_fails_when_pipelock_is_on_the_agents_network()
+    {
+        await TestEngine.RequireAsync();
+        var probeImage = await TestImages.ProbeAsync();
+        await using var scope = new TestScope();
+        var network = await scope.CreateNetworkAsync("shared", isInternal: true);
+        await scope.StartAsync("edge", network, Probes.HealthServer, alias: "edge");
+        await scope.StartAsync("pipelock", network, "exec sleep infinity", alias: "pipelock");
+        var probe = await scope.Client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = probeImage,
+            Cmd = [.. IsolationProbe.Arguments(null, [], [9])],
+            User = "1000:1000",
+            Labels = new Dictionary<string, string> { [TestEngine.TestLabel] = scope.Id },
+            HostConfig = new HostConfig { NetworkMode = network },
+        });
+        await scope.Client.Containers.StartContainerAsync(probe.ID, new ContainerStartParameters());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var exit = await scope.Client.Containers.WaitContainerAsync(probe.ID, timeout.Token);
+        var output = await scope.LogsAsync(probe.ID);
+
+        exit.StatusCode.Should().NotBe(0, output);
+        output.Should().Contain("FAIL pipelock resolves on the agent's network").And.NotContain("does not answer /health");
+    }
 }
