@@ -13,7 +13,14 @@ namespace ClaudeBottle.Launcher.Runtime;
 /// </summary>
 public sealed class DockerContainerEngine(DockerClient client) : IContainerEngine, IDisposable
 {
-    public DockerContainerEngine() : this(new DockerClientBuilder().Build())
+    /// <summary>
+    /// How long one engine request may take. The client's default (100 s) is short for an engine busy with many bottles
+    /// at once: fifty bottles make 150 networks, which the engine creates one at a time. Callers' own tokens still
+    /// bound what they wait for.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(5);
+
+    public DockerContainerEngine() : this(new DockerClientBuilder().WithTimeout(RequestTimeout).Build())
     {
     }
 
