@@ -82,6 +82,16 @@ public sealed class EdgeRunTests
             post["body"]!.GetValue<string>().Should().Contain("bottles.default.egress.rules[0]");
             (await Request(Declared, "/admin/users"))["status"]!.GetValue<int>().Should().Be(403);
             (await Received()).Should().HaveCount(2, "the origin saw only the two allowed requests");
+
+            // What leaves is scanned: a secret-shaped value in a body to an allowed host is refused by pipelock's DLP.
+            var leak = await Request(Other, "/upload", "POST", new JsonObject { ["X-Note"] = "AKIA" + "ABCDEFGHIJKLMNOP" });
+            leak["status"]!.GetValue<int>().Should().Be(403, leak.ToJsonString());
+            leak["body"]!.GetValue<string>().Should().Contain("dlp");
+            // What comes back is scanned: a page with an injection phrase from an ordinary host is blocked.
+            var injected = await Request(Other, "/inject");
+            injected["status"]!.GetValue<int>().Should().Be(403, injected.ToJsonString());
+            injected["body"]!.GetValue<string>().Should().Contain("prompt_injection").And.NotContain("ignore all previous instructions");
+            (await run.WaitForLogAsync("edgy-proxy", "\"scanner\":\"prompt_injection\"")).Should().Contain("\"event\":\"blocked\"");
             // The dashboard: the proxy's console has the decision with its rule, the agent's console names the rule.
             (await run.WaitForLogAsync("edgy-proxy", "\"rule\":\"bottles.default.egress.rules[0]\"")).Should().Contain("\"event\":\"blocked\"");
             (await run.WaitForLogAsync("edgy-agent", "refused by bottles.default.egress.rules[0]")).Should().Contain(Declared);
