@@ -39,10 +39,19 @@ public static class PlanFormatter
             : bottle.Mounts.Select(m => $"{Shown(m.Source, manifestDirectory)} -> {m.Target} ({(m.ReadOnly ? "read-only" : "read-write")})"));
         Line(text, "limits", [bottle.Limits.ToString()]);
         Line(text, "permission", [bottle.PermissionMode]);
+        if (bottle.State.IsKept)
+            Line(text, "conversation", [Conversation(bottle.State)]);
         if (bottle.Prompt is { } prompt)
             Line(text, "prompt", [Abbreviate(prompt)]);
         return text.ToString();
     }
+
+    /// <summary>What a start does with the agent's kept Claude state, and where it is kept.</summary>
+    public static string Conversation(AgentState state) => state.Mode switch
+    {
+        ConversationMode.Fresh => $"started anew (the kept state is emptied first), then kept in volume {state.Volume}",
+        _ => $"the last one continued (claude --continue), kept in volume {state.Volume}",
+    };
 
     /// <summary>A rule as a person reads it: which methods, which paths.</summary>
     private static string Rule(EgressRuleSpec rule)
