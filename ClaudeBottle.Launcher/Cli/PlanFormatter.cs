@@ -40,7 +40,7 @@ public static class PlanFormatter
         Line(text, "limits", [bottle.Limits.ToString()]);
         Line(text, "permission", [bottle.PermissionMode]);
         if (bottle.State.IsKept)
-            Line(text, "conversation", [Conversation(bottle.State)]);
+            Line(text, "state", [Conversation(bottle.State)]);
         if (bottle.Prompt is { } prompt)
             Line(text, "prompt", [Abbreviate(prompt)]);
         return text.ToString();
@@ -49,8 +49,8 @@ public static class PlanFormatter
     /// <summary>What a start does with the agent's kept Claude state, and where it is kept.</summary>
     public static string Conversation(AgentState state) => state.Mode switch
     {
-        ConversationMode.Fresh => $"started anew (the kept state is emptied first), then kept in volume {state.Volume}",
-        _ => $"the last one continued (claude --continue), kept in volume {state.Volume}",
+        ConversationMode.Fresh => $"~/.claude kept in volume {state.Volume}, emptied first: a new conversation",
+        _ => $"~/.claude kept in volume {state.Volume}; the last conversation continued (claude --continue)",
     };
 
     /// <summary>A rule as a person reads it: which methods, which paths.</summary>

@@ -80,6 +80,6 @@ public sealed class AgentStatePlanTests
         var bottle = BottlePlanTests.Bottle("""{ "resume": true }""");
 
         Launcher.Cli.PlanFormatter.Format(bottle, Path.GetTempPath(), BuildContext.DefaultMaxBytes)
-            .Should().Contain($"the last one continued (claude --continue), kept in volume {bottle.State.Volume}");
+            .Should().Contain($"  state:      ~/.claude kept in volume {bottle.State.Volume}; the last conversation continued (claude --continue)");
     }
 }
