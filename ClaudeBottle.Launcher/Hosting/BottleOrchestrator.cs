@@ -153,8 +153,7 @@ internal sealed class BottleOrchestrator(
     /// <summary>A start begins: the bottle's plan in its console, its properties, its containers waiting.</summary>
     private async Task StartingAsync(BottleResource bottle, BottleSession session, PlannedBottle planned, ILogger log)
     {
-        // The plan's bottle: what this start does (a fresh start is one, the resource's next start resumes).
-        var (resolved, agentImage) = (planned.Plan.Bottle, planned.AgentImage);
+        var (resolved, agentImage) = (planned.Plan.Bottle, planned.AgentImage); // this start's: a fresh start's next one resumes
         session.Egress = new EgressSummary();
         await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
             properties: [.. BottleProperties.ForBottle(resolved, agentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);

@@ -17,15 +17,24 @@ public static class AgentStateVolumes
             .ThenBy(v => v.Name, StringComparer.Ordinal)];
 
     /// <summary>
-    /// Makes the volume when missing; for a fresh start, removes it first so that the new one is filled from the image
-    /// again. Throws when it cannot be removed (an agent of another run still uses it).
+    /// Makes the plan's state volume when missing; for a fresh start, removes it first so that the new one is filled from
+    /// the image again. Throws when it cannot be removed (an agent of another run still uses it). Nothing when the agent
+    /// keeps nothing.
     /// </summary>
-    public static async Task PrepareAsync(IContainerEngine engine, VolumeSpec volume, bool fresh, CancellationToken ct)
+    public static async Task PrepareAsync(IContainerEngine engine, BottlePlan plan, CancellationToken ct)
     {
-        if (fresh)
+        if (plan.StateVolume is not { } volume)
+            return;
+        if (IsFresh(plan))
             await engine.RemoveVolumeAsync(volume.Name, ct);
         await engine.CreateVolumeAsync(volume, ct);
     }
+
+    /// <summary>What <see cref="PrepareAsync"/> does, as a failed start names it; null when the agent keeps nothing.</summary>
+    public static string? StepOf(BottlePlan plan) => plan.StateVolume is not { } volume ? null
+        : IsFresh(plan) ? $"emptying the agent's kept conversation (volume {volume.Name})" : $"making the agent's state volume {volume.Name}";
+
+    private static bool IsFresh(BottlePlan plan) => plan.Bottle.State.Mode == Resolution.ConversationMode.Fresh;
 
     /// <summary>A line a person reads for one volume: its agent, its manifest and its name.</summary>
     public static string Describe(LabelledObject volume) =>

@@ -122,12 +122,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             // Again as late as can be: the agent's mounts are made from these paths now.
             step = "checking the manifest's host paths again";
             MountRecheck.Verify(plan.Bottle);
-            if (plan.StateVolume is { } state)
-            {
-                var fresh = plan.Bottle.State.Mode == Resolution.ConversationMode.Fresh;
-                step = fresh ? $"emptying the agent's kept conversation (volume {state.Name})" : $"making the agent's state volume {state.Name}";
-                await AgentStateVolumes.PrepareAsync(engine, state, fresh, ct);
-            }
+            step = AgentStateVolumes.StepOf(plan) ?? step;
+            await AgentStateVolumes.PrepareAsync(engine, plan, ct);
             step = "creating the agent";
             instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
             step = "starting the agent";

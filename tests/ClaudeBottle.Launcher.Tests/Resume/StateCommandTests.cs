@@ -34,6 +34,17 @@ public sealed class StateCommandTests
     }
 
     [Fact]
+    public void The_launch_ends_before_anything_starts_when_resume_and_fresh_are_both_given()
+    {
+        var (output, errors) = (new StringWriter(), new StringWriter());
+
+        var decision = LaunchCommand.Prepare(["--resume", "--fresh"], output, errors, null, _ => null);
+
+        decision.ExitCode.Should().Be(2);
+        errors.ToString().Should().Contain("--resume and --fresh contradict each other").And.Contain("Run with --help");
+    }
+
+    [Fact]
     public async Task The_kept_conversations_are_listed_and_only_the_projects_volumes()
     {
         var engine = new FakeEngine();
