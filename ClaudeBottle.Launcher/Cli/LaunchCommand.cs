@@ -45,6 +45,11 @@ public static class LaunchCommand
                 errors.WriteLine(problem);
             return LaunchDecision.Exit(1);
         }
+        if (options.ListState || !options.RemoveState.IsEmpty)
+        {
+            using var engine = new DockerContainerEngine();
+            return LaunchDecision.Exit(StateCommand.RunAsync(options, engine, output, errors, CancellationToken.None).GetAwaiter().GetResult());
+        }
         if (options.Check)
             return LaunchDecision.Exit(CheckCommand.Run(options, output, errors, environment, settings.MaxBuildContextBytes, settings.Pipelock.Image));
 

@@ -32,8 +32,35 @@ public static class LaunchSwitches
                       "removed and the app host exits with Claude's exit code",
     };
 
+    public static readonly Option<bool> Resume = new("--resume")
+    {
+        Description = "Keep each started agent's Claude state between runs and continue its last conversation " +
+                      "(as \"resume\": true in the manifest does)",
+    };
+
+    public static readonly Option<bool> Fresh = new("--fresh")
+    {
+        Description = "Start each started agent's conversation anew: its kept state is emptied first, and this run's is kept",
+    };
+
+    public static readonly Option<bool> ListState = new("--list-state")
+    {
+        Description = "List the agents' kept conversations (state volumes) on the engine, start nothing",
+    };
+
+    public static readonly Option<string[]> RemoveState = new("--remove-state")
+    {
+        Description = "Remove this agent's kept conversation for the manifest (repeatable), start nothing",
+        HelpName = "AGENT",
+    };
+
     static LaunchSwitches()
     {
+        RemoveState.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-')))
+                result.AddError($"--remove-state needs an agent's name, not '{token.Value}'; e.g. --remove-state reviewer");
+        });
         // "--agent --yes" would otherwise take "--yes" for an agent's name.
         Agent.Validators.Add(result =>
         {
@@ -53,7 +80,7 @@ public static class LaunchSwitches
         var command = new RootCommand("Runs the agents of a claude-bottle manifest, each in its own bottle, under Aspire. " +
                                       "Other options (--ClaudeBottle:Key=value, Aspire's own) are passed to Aspire.")
         {
-            Manifest, Check, Agent, Yes, Attach,
+            Manifest, Check, Agent, Yes, Attach, Resume, Fresh, ListState, RemoveState,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         return command;

@@ -39,10 +39,19 @@ public static class PlanFormatter
             : bottle.Mounts.Select(m => $"{Shown(m.Source, manifestDirectory)} -> {m.Target} ({(m.ReadOnly ? "read-only" : "read-write")})"));
         Line(text, "limits", [bottle.Limits.ToString()]);
         Line(text, "permission", [bottle.PermissionMode]);
+        if (bottle.State.IsKept)
+            Line(text, "state", [Conversation(bottle.State)]);
         if (bottle.Prompt is { } prompt)
             Line(text, "prompt", [Abbreviate(prompt)]);
         return text.ToString();
     }
+
+    /// <summary>What a start does with the agent's kept Claude state, and where it is kept.</summary>
+    public static string Conversation(AgentState state) => state.Mode switch
+    {
+        ConversationMode.Fresh => $"~/.claude kept in volume {state.Volume}, emptied first: a new conversation",
+        _ => $"~/.claude kept in volume {state.Volume}; the last conversation continued (claude --continue)",
+    };
 
     /// <summary>A rule as a person reads it: which methods, which paths.</summary>
     private static string Rule(EgressRuleSpec rule)

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using ClaudeBottle.Launcher.Resolution;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClaudeBottle.Launcher.Hosting;
@@ -31,6 +32,32 @@ internal static class BottleCommands
             await Orchestrator(context).RestartAsync(bottle, context.CancellationToken);
             return CommandResults.Success();
         }, new CommandOptions { IconName = "ArrowCounterclockwise", UpdateState = c => Enabled(BottleStates.IsRunning(c.ResourceSnapshot)) });
+    }
+
+    /// <summary>
+    /// Resume (keep the agent's Claude state and continue its last conversation) and Start fresh (empty it first): the
+    /// bottle is started so, or restarted when it runs. Later starts of the bottle resume.
+    /// </summary>
+    public static void AddConversation(IResourceBuilder<BottleResource> builder, BottleResource bottle)
+    {
+        builder.WithCommand("claude-bottle-resume", "Resume", context => StartWith(context, bottle, ConversationMode.Resume),
+            new CommandOptions { IconName = "History", Description = "Starts the agent continuing its last kept conversation (restarts it when it runs)",
+                UpdateState = c => Enabled(BottleStates.CanStart(c.ResourceSnapshot) || BottleStates.IsRunning(c.ResourceSnapshot)) });
+        builder.WithCommand("claude-bottle-fresh", "Start fresh", context => StartWith(context, bottle, ConversationMode.Fresh),
+            new CommandOptions { IconName = "ArrowReset", Description = "Empties the agent's kept conversation and starts it anew (restarts it when it runs)",
+                ConfirmationMessage = $"Empty the kept conversation of agent '{bottle.Name}' and start it anew? Its sessions, history and todos are removed.",
+                UpdateState = c => Enabled(BottleStates.CanStart(c.ResourceSnapshot) || BottleStates.IsRunning(c.ResourceSnapshot)) });
+    }
+
+    private static async Task<ExecuteCommandResult> StartWith(ExecuteCommandContext context, BottleResource bottle, ConversationMode mode)
+    {
+        bottle.Bottle = bottle.Bottle.WithConversation(mode);
+        if (context.Services.GetRequiredService<ResourceNotificationService>().TryGetCurrentState(bottle.Name, out var current)
+            && BottleStates.IsRunning(current.Snapshot))
+            await Orchestrator(context).RestartAsync(bottle, context.CancellationToken);
+        else
+            await Orchestrator(context).StartAsync(bottle, context.CancellationToken);
+        return CommandResults.Success();
     }
 
     /// <summary>The exact commands that open a shell in the agent, or attach a terminal to Claude.</summary>

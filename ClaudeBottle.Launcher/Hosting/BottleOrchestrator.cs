@@ -66,7 +66,7 @@ internal sealed class BottleOrchestrator(
         if (await headStart.TakeAsync(bottle.Name) is { } early)
         {
             WarnWithoutToken(bottle, log);
-            await StartingAsync(bottle, session, early.Planned.AgentImage, log);
+            await StartingAsync(bottle, session, early.Planned, log);
             if (early.Instance is not { } made)
             {
                 await publisher.FailAsync(bottle, early.Failure!);
@@ -117,7 +117,7 @@ internal sealed class BottleOrchestrator(
         }
         if (planned.ContextChange is { } change)
             log.LogWarning("{Change}", change);
-        await StartingAsync(bottle, session, planned.AgentImage, log);
+        await StartingAsync(bottle, session, planned, log);
 
         if (!await images.EnsureAsync(bottle, planned.Builds, ct))
         {
@@ -151,14 +151,15 @@ internal sealed class BottleOrchestrator(
     }
 
     /// <summary>A start begins: the bottle's plan in its console, its properties, its containers waiting.</summary>
-    private async Task StartingAsync(BottleResource bottle, BottleSession session, string agentImage, ILogger log)
+    private async Task StartingAsync(BottleResource bottle, BottleSession session, PlannedBottle planned, ILogger log)
     {
+        var (resolved, agentImage) = (planned.Plan.Bottle, planned.AgentImage); // this start's: a fresh start's next one resumes
         session.Egress = new EgressSummary();
         await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
-            properties: [.. BottleProperties.ForBottle(bottle.Bottle, agentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
+            properties: [.. BottleProperties.ForBottle(resolved, agentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
         await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
         await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
-        log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(bottle.Bottle, context.ManifestDirectory, options.MaxBuildContextBytes));
+        log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(resolved, context.ManifestDirectory, options.MaxBuildContextBytes));
     }
 
     /// <summary>The bottle runs: its table entry, what the dashboard shows of it, and what watches it.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClaudeBottle.Launcher.Planning;
+using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Launcher.Telemetry;
 
@@ -32,6 +33,9 @@ internal sealed class BottlePlanner(ClaudeBottleOptions options, BottleHostConte
             BottleRunner.ConfigFile(stateDirectory), options.AgentImageSettings.ExtraCaCertificatesFile,
             TelemetrySinkImage: sinkImage?.Tag, TraceParent: LaunchTracing.TraceParent(launch), ProbeImage: probeImage.Tag,
             EdgeImage: edgeImage.Tag, EdgeConfigFile: BottleRunner.EdgeConfigFile(stateDirectory)));
+        // Emptied once: the state this start keeps is the one the next start continues.
+        if (bottle.Bottle.State.Mode == ConversationMode.Fresh)
+            bottle.Bottle = bottle.Bottle.WithConversation(ConversationMode.Resume);
         return new PlannedBottle(plan, stateDirectory, agentImages.Tag,
             [.. agentImages.Builds, .. new[] { sinkImage?.Build, probeImage.Build, edgeImage.Build }.OfType<ImageRecipe>()])
         {

@@ -15,6 +15,7 @@ internal static class BottleProperties
     public const string Environment = "bottle.env";
     public const string Mounts = "bottle.mounts";
     public const string Limits = "bottle.limits";
+    public const string Conversation = "bottle.conversation";
     public const string EgressAllowed = "egress.allowed";
     public const string EgressBlocked = "egress.blocked";
 
@@ -25,6 +26,7 @@ internal static class BottleProperties
         Shown(Environment, "Environment (names)", bottle.Environment.IsEmpty ? "(none)" : string.Join(", ", bottle.Environment.Select(e => e.ToString()))),
         Shown(Mounts, "Mounts", bottle.Mounts.IsEmpty ? "(none)" : string.Join(", ", bottle.Mounts.Select(m => $"{m.Source} -> {m.Target}{(m.ReadOnly ? " (ro)" : "")}"))),
         Shown(Limits, "Limits", bottle.Limits.ToString()),
+        .. bottle.State.IsKept ? [Shown(Conversation, "Conversation", Cli.PlanFormatter.Conversation(bottle.State))] : Array.Empty<ResourcePropertySnapshot>(),
     ];
 
     /// <summary>The proxy's decisions so far, by host: what the agent reached and what it tried to.</summary>

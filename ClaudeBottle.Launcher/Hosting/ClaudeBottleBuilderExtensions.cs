@@ -59,7 +59,9 @@ public static class ClaudeBottleBuilderExtensions
         if (options.Telemetry.Enabled)
             builder.Services.AddTraceExport(builder.Configuration, "claude-bottle", LaunchTracing.SourceName);
         builder.Services.AddClaudeBottleServices(options, new BottleHostContext(manifest.Directory, telemetry));
-        return [.. bottles.Select(builder.AddBottle)];
+        // --resume and --fresh act on the agents started at launch; the others do as the manifest says.
+        return [.. bottles.Select(b => options.Conversation is { } mode && options.StartsAtLaunch(b.Name) ? b.WithConversation(mode) : b)
+            .Select(builder.AddBottle)];
     }
 
     /// <summary>The app host's parts, one job each; the container engine is the one the environment names.</summary>
@@ -116,6 +118,7 @@ public static class ClaudeBottleBuilderExtensions
                     ? e.Services.GetRequiredService<BottleOrchestrator>().StartAsync(r, ct)
                     : Task.CompletedTask);
         BottleCommands.AddLifecycle(parent, resource);
+        BottleCommands.AddConversation(parent, resource);
 
         var agent = builder.AddResource(resource.Agent)
             .ExcludeFromManifest()

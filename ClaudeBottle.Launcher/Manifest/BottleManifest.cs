@@ -57,6 +57,9 @@ public sealed record AgentSpec(
     /// <summary>The bottle is the boundary, so inside it Claude runs with full permissions unless told otherwise.</summary>
     public const string DefaultPermissionMode = "bypassPermissions";
 
+    /// <summary>Whether the agent's Claude state is kept between runs and each start continues its last conversation.</summary>
+    public bool Resume { get; init; }
+
     /// <summary>Claude Code's <c>--permission-mode</c> values.</summary>
     public static readonly IReadOnlyList<string> PermissionModes = ["default", "acceptEdits", "plan", "bypassPermissions"];
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ClaudeBottle.Launcher.Manifest;
 
-/// <summary>Reading an agent: its bottle, prompt, workspace, permission mode.</summary>
+/// <summary>Reading an agent: its bottle, prompt, workspace, permission mode, whether it resumes.</summary>
 internal sealed partial class ManifestReader
 {
     private AgentSpec? ReadAgent(JsonElement element, string path, HashSet<string> bottleNames)
@@ -47,6 +47,13 @@ internal sealed partial class ManifestReader
                             Error(childPath, $"'{NameRules.Printable(mode)}' is not a permission mode{DidYouMean(mode, AgentSpec.PermissionModes)}; " +
                                              $"expected one of: {string.Join(", ", AgentSpec.PermissionModes)}");
                     }
+                    break;
+                case "resume":
+                    if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                        agent = agent with { Resume = value.GetBoolean() };
+                    else
+                        Error(childPath, $"must be true or false, not {JsonPaths.Describe(value.ValueKind)}; true keeps the agent's " +
+                                         "conversation between runs and continues it at the next start");
                     break;
                 case "workspace":
                     if (ExpectPath(value, childPath) is { } written)

@@ -16,7 +16,7 @@ internal sealed partial class ManifestReader
     private static readonly string[] CredentialKeys = ["host", "header", "value"];
     private static readonly string[] ResourceKeys = ["cpus", "memory", "pids"];
     private static readonly string[] BuildKeys = ["context", "dockerfile"];
-    private static readonly string[] AgentKeys = ["bottle", "skills", "env", "prompt", "workspace", "permissionMode"];
+    private static readonly string[] AgentKeys = ["bottle", "skills", "env", "prompt", "workspace", "permissionMode", "resume"];
 
     public const double MaxCpus = 512;
     public const int MaxAgents = 200;

@@ -27,6 +27,27 @@ public static class BottleLabels
     /// <summary>agent, proxy, internal-network or egress-network.</summary>
     public const string Role = Prefix + "role";
 
+    /// <summary>On an agent's state volume: the agent's name, and the manifest's real path and its key (the hash in the name).</summary>
+    public const string Agent = Prefix + "agent";
+    public const string Manifest = Prefix + "manifest";
+    public const string ManifestKey = Prefix + "manifest-key";
+
+    /// <summary>The role of an agent's state volume.</summary>
+    public const string StateRole = "agent-state";
+
+    /// <summary>
+    /// An agent's state volume carries no run (instance, lease): it belongs to no run, so no run's removal or reaping
+    /// finds it, and it is removed only on request.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ForState(Resolution.AgentState state, string agent) => new Dictionary<string, string>
+    {
+        [Project] = ProjectValue,
+        [Role] = StateRole,
+        [Agent] = agent,
+        [Manifest] = state.ManifestFile,
+        [ManifestKey] = state.ManifestKey,
+    };
+
     public static IReadOnlyDictionary<string, string> For(string instance, string leaseFile, string bottle, string role) => new Dictionary<string, string>
     {
         [Project] = ProjectValue,

@@ -21,6 +21,9 @@ public sealed record BottlePlan(
     ContainerSpec? Telemetry = null,
     ContainerSpec? Probe = null)
 {
+    /// <summary>The agent's state volume, made before the agent when missing (emptied first for a fresh start); null when nothing is kept.</summary>
+    public VolumeSpec? StateVolume { get; init; }
+
     /// <summary>
     /// Without its own IPv4 address the internal bridge offers the agent no address through which it reaches the
     /// host; containers on it still reach each other.
@@ -86,6 +89,8 @@ public sealed record BottlePlan(
             // Nothing outside the home directory, the workspace and /tmp is writable: the image cannot be altered.
             ReadOnlyRootFilesystem = true,
             AnonymousVolumes = [AgentLayout.Home],
+            // Over the home's volume; the skills' binds land inside it (the engine mounts the shorter path first).
+            NamedVolumes = bottle.State.IsKept ? [new VolumeMount(bottle.State.Volume, AgentLayout.ClaudeDirectory)] : [],
             Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=1g" },
             Cpus = bottle.Limits.Cpus,
             MemoryBytes = bottle.Limits.MemoryBytes,
@@ -96,17 +101,26 @@ public sealed record BottlePlan(
             : null;
         var probe = settings.ProbeImage is { } probeImage ? IsolationProbe.Spec(agent, probeImage, labels(IsolationProbe.Role)) : null;
         return new BottlePlan(bottle, internalNetwork, middleNetwork, egressNetwork, proxy, PipelockConfigText.Write(bottle, scanApiToken),
-            edge, EdgeConfigText.Write(bottle, scanApiToken, settings.ExtraCaCertificatesFile is not null), agent, telemetry, probe);
+            edge, EdgeConfigText.Write(bottle, scanApiToken, settings.ExtraCaCertificatesFile is not null), agent, telemetry, probe)
+        {
+            StateVolume = bottle.State.IsKept ? new VolumeSpec(bottle.State.Volume, BottleLabels.ForState(bottle.State, bottle.Name)) : null,
+        };
     }
 
     /// <summary>
     /// Headless: the prompt, streamed as JSON so the dashboard can show each step. Interactive: Claude on the TTY.
     /// The prompt is an argument, visible in <c>docker inspect</c>; it is the manifest's text, never a secret.
     /// </summary>
-    public static IReadOnlyList<string> ClaudeArguments(ResolvedBottle bottle) => bottle.Prompt is { } prompt
-        // After "--", so that a prompt beginning with "-" is a prompt and not an option Claude refuses (measured).
-        ? ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", bottle.PermissionMode, "--", prompt]
-        : ["--permission-mode", bottle.PermissionMode];
+    public static IReadOnlyList<string> ClaudeArguments(ResolvedBottle bottle)
+    {
+        // --continue takes the most recent conversation in the working directory, and starts a new one when there is
+        // none (Claude Code 2.1.332, measured), so a first resume needs no special case.
+        string[] resume = bottle.State.Mode == ConversationMode.Resume ? ["--continue"] : [];
+        return bottle.Prompt is { } prompt
+            // After "--", so that a prompt beginning with "-" is a prompt and not an option Claude refuses (measured).
+            ? ["-p", .. resume, "--output-format", "stream-json", "--verbose", "--permission-mode", bottle.PermissionMode, "--", prompt]
+            : [.. resume, "--permission-mode", bottle.PermissionMode];
+    }
 
     /// <summary>The variables that name the CA bundle for the tools that read one.</summary>
     public static readonly IReadOnlyList<string> CaBundleVariables = ["SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "GIT_SSL_CAINFO"];

@@ -19,6 +19,12 @@ public sealed class ClaudeBottleOptions
     /// <summary>Make the terminal the Claude session of the one agent in <see cref="Agents"/> (<c>--attach</c>).</summary>
     public bool Attach { get; set; }
 
+    /// <summary>
+    /// What every agent started at launch does with its kept Claude state (<c>--resume</c>: Resume, <c>--fresh</c>:
+    /// Fresh); unset, each agent does as its manifest's <c>resume</c> says.
+    /// </summary>
+    public Resolution.ConversationMode? Conversation { get; set; }
+
     /// <summary>A ready standard agent image (a mirror) to use instead of building one.</summary>
     public string? AgentImage { get; set; }
 

@@ -25,6 +25,8 @@ public sealed record ContainerSpec
     /// the container.
     /// </summary>
     public IReadOnlyList<string> AnonymousVolumes { get; init; } = [];
+    /// <summary>Named volumes, kept when the container is removed (the agent's Claude state, when it resumes).</summary>
+    public IReadOnlyList<VolumeMount> NamedVolumes { get; init; } = [];
     /// <summary>
     /// Containers whose volumes this one mounts (<c>name:ro</c> read-only), at the same paths: the agent reads the
     /// edge's CA certificates so.

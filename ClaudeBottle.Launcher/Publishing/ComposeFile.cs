@@ -11,6 +11,14 @@ public sealed class ComposeFile
     public SortedDictionary<string, ComposeNetwork> Networks { get; } = new(StringComparer.Ordinal);
     /// <summary>Files the operator fills in, mounted under <c>/run/secrets/</c>: the only place a real value goes.</summary>
     public SortedDictionary<string, ComposeSecret> Secrets { get; } = new(StringComparer.Ordinal);
+    /// <summary>The agents' kept Claude state, one named volume per agent that resumes; null when none does.</summary>
+    public SortedDictionary<string, ComposeVolume>? Volumes { get; set; }
+}
+
+/// <summary>A named volume of the deployment's; <c>docker compose down</c> keeps it (only <c>down -v</c> removes it).</summary>
+public sealed class ComposeVolume
+{
+    public SortedDictionary<string, string>? Labels { get; init; }
 }
 
 public sealed class ComposeService

@@ -89,7 +89,8 @@ public static class ComposePublisher
             compose.Services[edgeSpec.Name] = edge;
             var agent = ComposeServices.Service(plan.Agent, plan, bottle);
             agent.Build = build;
-            agent.Volumes = [.. plan.Agent.AnonymousVolumes.Select(ComposeServices.Escape), .. plan.Agent.Binds.Select(b => Volume(b, bottle, files, executables))];
+            agent.Volumes = [.. plan.Agent.AnonymousVolumes.Select(ComposeServices.Escape), .. StateVolume(compose, plan, bottle),
+                .. plan.Agent.Binds.Select(b => Volume(b, bottle, files, executables))];
             compose.Services[plan.Agent.Name] = agent;
             var probe = ComposeServices.Service(plan.Probe!, plan, bottle);
             ComposeProbe.Wire(probe, probeBuild, plan.Probe!.Name, plan.Proxy.Name, edgeSpec.Name, agent);
@@ -106,6 +107,26 @@ public static class ComposePublisher
             "# Copy to .env. The deployment reads no variable: the real values go in secrets/<agent>.json.\n" +
             $"COMPOSE_PROJECT_NAME={ProjectName}\n");
         return files;
+    }
+
+    /// <summary>
+    /// An agent that resumes keeps its Claude state in a volume of the deployment's (<c>&lt;agent&gt;-state</c>, under the
+    /// compose project), so a deployment that is taken down and up again continues its conversation too.
+    /// </summary>
+    private static IEnumerable<string> StateVolume(ComposeFile compose, BottlePlan plan, ResolvedBottle bottle)
+    {
+        if (plan.StateVolume is null)
+            yield break;
+        var name = $"{bottle.Name}-state";
+        compose.Volumes ??= new(StringComparer.Ordinal);
+        compose.Volumes[name] = new ComposeVolume
+        {
+            Labels = new(StringComparer.Ordinal)
+            {
+                [BottleLabels.Project] = BottleLabels.ProjectValue, [BottleLabels.Role] = BottleLabels.StateRole, [BottleLabels.Agent] = bottle.Name,
+            },
+        };
+        yield return $"{name}:{AgentLayout.ClaudeDirectory}";
     }
 
     /// <summary>

@@ -12,7 +12,9 @@ public static class AgentLayout
     public const string UserId = "1000:1000";
     public const string Home = "/home/claude";
     public const string Workspace = "/workspace";
-    public const string SkillsDirectory = Home + "/.claude/skills";
+    /// <summary>Claude's own state: sessions and projects, history, todos. Kept between runs only when the agent resumes.</summary>
+    public const string ClaudeDirectory = Home + "/.claude";
+    public const string SkillsDirectory = ClaudeDirectory + "/skills";
     public const string SshDirectory = Home + "/.ssh";
 
     /// <summary>

@@ -27,6 +27,8 @@ public static class BottleResolver
         var errors = new List<ManifestError>();
         var bottles = new List<ResolvedBottle>();
         var book = new SecretBook(environment);
+        // The real path, so that the same manifest reached through a link finds its agents' state again.
+        var manifestFile = HostFile.Resolve(manifest.FilePath, out _) ?? manifest.FilePath;
         foreach (var (agentName, agent) in manifest.Agents)
         {
             var bottle = manifest.Bottles[agent.Bottle];
@@ -53,6 +55,7 @@ public static class BottleResolver
                 PassThrough = bottle.PassThrough,
                 Credentials = credentials,
                 Secrets = secrets,
+                State = AgentState.For(manifestFile, agentName, agent.Resume ? ConversationMode.Resume : ConversationMode.None),
             });
         }
         return errors.Count == 0 ? bottles : throw new ManifestException(errors);

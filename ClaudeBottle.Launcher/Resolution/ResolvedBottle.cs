@@ -39,4 +39,10 @@ public sealed record ResolvedBottle(
     /// edge receives at start. The only place in a resolved bottle that holds a real value.
     /// </summary>
     public ImmutableArray<ResolvedSecret> Secrets { get; init; } = [];
+
+    /// <summary>Where the agent's Claude state is kept between runs, and what this start does with it.</summary>
+    public AgentState State { get; init; } = AgentState.For("", Name, ConversationMode.None);
+
+    /// <summary>This bottle, its next start doing <paramref name="mode"/> with the agent's kept state.</summary>
+    public ResolvedBottle WithConversation(ConversationMode mode) => this with { State = State with { Mode = mode } };
 }

@@ -122,6 +122,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             // Again as late as can be: the agent's mounts are made from these paths now.
             step = "checking the manifest's host paths again";
             MountRecheck.Verify(plan.Bottle);
+            step = AgentStateVolumes.StepOf(plan) ?? step;
+            await AgentStateVolumes.PrepareAsync(engine, plan, ct);
             step = "creating the agent";
             instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
             step = "starting the agent";

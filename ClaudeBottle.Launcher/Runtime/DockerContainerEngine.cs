@@ -255,6 +255,27 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         ];
     }
 
+    public async Task CreateVolumeAsync(VolumeSpec spec, CancellationToken ct) =>
+        await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = spec.Name, Labels = new Dictionary<string, string>(spec.Labels) }, ct);
+
+    public async Task<IReadOnlyList<LabelledObject>> ListVolumesAsync(string label, CancellationToken ct)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } };
+        var volumes = await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, ct);
+        return [.. (volumes.Volumes ?? []).Select(v => new LabelledObject(LabelledKind.Volume, v.Name, v.Name, Labels(v.Labels)))];
+    }
+
+    public async Task RemoveVolumeAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await client.Volumes.RemoveAsync(name, force: false, ct);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+        }
+    }
+
     public void Dispose() => client.Dispose();
 
     // Progress<T> posts to the thread pool, so reports could arrive after the call returned; these run in order, at once.

@@ -64,6 +64,15 @@ public interface IContainerEngine
     IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, CancellationToken ct) =>
         FollowLogsAsync(id, since, LogLineSplitter.DefaultMaxLineBytes, ct);
 
-    /// <summary>Containers and networks carrying <paramref name="label"/> (<c>key</c> or <c>key=value</c>).</summary>
+    /// <summary>Creates the named volume with its labels; one that exists already is kept as it is, content and labels.</summary>
+    Task CreateVolumeAsync(VolumeSpec spec, CancellationToken ct);
+
+    /// <summary>Named volumes carrying <paramref name="label"/> (<c>key</c> or <c>key=value</c>), their name as id.</summary>
+    Task<IReadOnlyList<LabelledObject>> ListVolumesAsync(string label, CancellationToken ct);
+
+    /// <summary>Removes the named volume; a missing one is not an error, one a container still uses is.</summary>
+    Task RemoveVolumeAsync(string name, CancellationToken ct);
+
+    /// <summary>Containers and networks (never volumes) carrying <paramref name="label"/> (<c>key</c> or <c>key=value</c>).</summary>
     Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct);
 }

@@ -1,4 +1,4 @@
 namespace ClaudeBottle.Launcher.Runtime;
 
-/// <summary>A container or network found by its labels.</summary>
+/// <summary>A container, network or volume found by its labels (a volume's id is its name).</summary>
 public sealed record LabelledObject(LabelledKind Kind, string Id, string Name, IReadOnlyDictionary<string, string> Labels);

@@ -127,14 +127,47 @@ internal sealed class FakeEngine : IContainerEngine
             await Task.Delay(20, CancellationToken.None);
     }
 
-    public Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)
+    /// <summary>Named volumes by name, each with the files a test put in it (a volume made anew is empty).</summary>
+    public ConcurrentDictionary<string, (VolumeSpec Spec, ConcurrentDictionary<string, string> Files)> Volumes { get; } = [];
+
+    public Task CreateVolumeAsync(VolumeSpec spec, CancellationToken ct)
+    {
+        Step();
+        Volumes.TryAdd(spec.Name, (spec, new ConcurrentDictionary<string, string>()));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LabelledObject>> ListVolumesAsync(string label, CancellationToken ct)
+    {
+        var match = Matcher(label);
+        return Task.FromResult<IReadOnlyList<LabelledObject>>(
+            [.. Volumes.Values.Where(v => match(v.Spec.Labels)).Select(v => new LabelledObject(LabelledKind.Volume, v.Spec.Name, v.Spec.Name, v.Spec.Labels))]);
+    }
+
+    /// <summary>As the engine: a volume a container (running or not) mounts cannot be removed.</summary>
+    public Task RemoveVolumeAsync(string name, CancellationToken ct)
+    {
+        Step();
+        if (Containers.Values.FirstOrDefault(c => c.NamedVolumes.Any(v => v.Volume == name)) is { } user)
+            throw new Docker.DotNet.DockerApiException(System.Net.HttpStatusCode.Conflict,
+                $$"""{"message":"remove {{name}}: volume is in use - [{{user.Name}}]"}""");
+        Volumes.TryRemove(name, out _);
+        return Task.CompletedTask;
+    }
+
+    private static Func<IReadOnlyDictionary<string, string>, bool> Matcher(string label)
     {
         var (key, value) = label.Split('=', 2) is [var k, var v] ? (k, v) : (label, null);
-        bool Match(IReadOnlyDictionary<string, string> labels) => labels.TryGetValue(key, out var actual) && (value is null || actual == value);
+        return labels => labels.TryGetValue(key, out var actual) && (value is null || actual == value);
+    }
+
+    public Task<IReadOnlyList<LabelledObject>> ListByLabelAsync(string label, CancellationToken ct)
+    {
+        var match = Matcher(label);
         return Task.FromResult<IReadOnlyList<LabelledObject>>(
         [
-            .. Containers.Where(c => Match(c.Value.Labels)).Select(c => new LabelledObject(LabelledKind.Container, c.Key, c.Value.Name, c.Value.Labels)),
-            .. Networks.Where(n => Match(n.Value.Labels)).Select(n => new LabelledObject(LabelledKind.Network, n.Key, n.Value.Name, n.Value.Labels)),
+            .. Containers.Where(c => match(c.Value.Labels)).Select(c => new LabelledObject(LabelledKind.Container, c.Key, c.Value.Name, c.Value.Labels)),
+            .. Networks.Where(n => match(n.Value.Labels)).Select(n => new LabelledObject(LabelledKind.Network, n.Key, n.Value.Name, n.Value.Labels)),
         ]);
     }
 }
