@@ -58,6 +58,18 @@ internal sealed class EdgeBench(string agentImage, string proxyImage, bool quick
     public async Task<EdgeSample> RoundAsync()
     {
         var root = Directory.CreateTempSubdirectory("claude-bottle-bench-runs-").FullName;
+        try
+        {
+            return await RoundAsync(root);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private async Task<EdgeSample> RoundAsync(string root)
+    {
         using var lease = InstanceLease.Acquire(root);
         using var engine = new DockerContainerEngine();
         var bottle = BottleResolver.Resolve(ManifestLoader.Parse($$"""
@@ -107,7 +119,6 @@ internal sealed class EdgeBench(string agentImage, string proxyImage, bool quick
                 await scope.Client.Networks.DisconnectNetworkAsync(egress, new NetworkDisconnectParameters { Container = originId, Force = true })
                     .ContinueWith(_ => { }, TaskScheduler.Default); // not connected when the round failed before
             await runner.RemoveAsync(instance, CancellationToken.None);
-            Directory.Delete(root, recursive: true);
         }
     }
 
