@@ -8,7 +8,7 @@ internal static class EdgeScripts
     /// message, as Claude's API answers a non-streamed request; nothing is logged, so large bodies cost only their transfer.
     /// </summary>
     public const string Origin = """
-        import http.server, json, ssl
+        import http.server, json, socket, ssl
 
         class Origin(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -33,7 +33,11 @@ internal static class EdgeScripts
 
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain("/b/origin.crt", "/b/origin.key")
+        # No session tickets after the handshake, and no Nagle from the first byte (accepted sockets inherit it): either
+        # would hold the first response for the client's delayed ACK.
+        context.num_tickets = 0
         server = http.server.ThreadingHTTPServer(("0.0.0.0", 443), Origin)
+        server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         server.serve_forever()
         """;
