@@ -77,6 +77,7 @@ internal static class AppHostBench
             "--manifest", Path.Join(directory, "claude-bottle.json"), "--yes",
             $"--ClaudeBottle:Pipelock:Image={proxyImage}", $"--ClaudeBottle:AgentImage={agentImage}",
             $"--ClaudeBottle:StateRoot={stateRoot}", "--ClaudeBottle:Telemetry:Enabled=false", $"--ClaudeBottle:ProbeImage={TestImages.ProbeTag}",
+            $"--ClaudeBottle:EdgeImage={TestImages.EdgeTag}",
         ])
         {
             RedirectStandardOutput = true,

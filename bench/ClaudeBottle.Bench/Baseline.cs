@@ -5,12 +5,15 @@ namespace ClaudeBottle.Bench;
 /// <summary>The same bottles made with plain docker commands (bench/baseline.sh), all in parallel.</summary>
 internal static class Baseline
 {
-    public static async Task<Sample> RunAsync(int bottles, string proxyImage, string agentImage, string pipelockConfig)
+    /// <param name="edge">The edge's image, configuration and secrets file: the bottle as it is now; null: as it was before the edge.</param>
+    public static async Task<Sample> RunAsync(int bottles, string proxyImage, string agentImage, string pipelockConfig,
+        (string Image, string Config, string Secrets)? edge = null)
     {
         var prefix = $"cbbench{Guid.NewGuid().ToString("N")[..8]}";
         var label = $"claude-bottle.bench={prefix}";
         var up = Stopwatch.StartNew();
-        await ScriptAsync("up", bottles.ToString(System.Globalization.CultureInfo.InvariantCulture), prefix, proxyImage, agentImage, pipelockConfig);
+        await ScriptAsync(["up", bottles.ToString(System.Globalization.CultureInfo.InvariantCulture), prefix, proxyImage, agentImage, pipelockConfig,
+            .. edge is { } e ? new[] { e.Image, e.Config, e.Secrets } : []]);
         up.Stop();
         var containers = await Engine.ContainersAsync(label);
         var memory = 0L;
@@ -22,7 +25,7 @@ internal static class Baseline
         down.Stop();
         if ((await Engine.ContainersAsync(label)).Count + await Engine.NetworksAsync(label) != 0)
             throw new InvalidOperationException("the baseline left objects behind");
-        return new Sample("docker", bottles, up.Elapsed, down.Elapsed, memory / bottles);
+        return new Sample(edge is null ? "docker" : "docker+edge", bottles, up.Elapsed, down.Elapsed, memory / bottles);
     }
 
     private static async Task ScriptAsync(params string[] args)
