@@ -24,8 +24,14 @@ public static class BottleLabels
     /// <summary>The bottle instance (named after its agent).</summary>
     public const string Bottle = Prefix + "bottle";
 
-    /// <summary>agent, proxy, internal-network or egress-network.</summary>
+    /// <summary>agent, proxy, edge, probe, telemetry, internal-network, middle-network or egress-network.</summary>
     public const string Role = Prefix + "role";
+
+    /// <summary>
+    /// One start of a bottle: what a failed start made is found by it, even an object whose create the client gave up
+    /// on, and nothing of another start of the same bottle is.
+    /// </summary>
+    public const string Attempt = Prefix + "attempt";
 
     /// <summary>On an agent's state volume: the agent's name, and the manifest's real path and its key (the hash in the name).</summary>
     public const string Agent = Prefix + "agent";

@@ -25,6 +25,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Writes the proxy config, then creates and starts everything in <paramref name="plan"/>.</summary>
     public async Task<BottleInstance> StartAsync(BottlePlan plan, string stateDirectory, IBottleProgress progress, CancellationToken ct)
     {
+        plan = BottleSweep.Label(plan);
         var name = plan.Bottle.Name;
         var instance = new BottleInstance(name, stateDirectory);
         var step = "preparing";
@@ -140,7 +141,8 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             span.Fail($"failed while {step}: {Describe(e)}");
             span?.Dispose();
             logger.LogError("Bottle {Bottle} failed while {Step}: {Reason}", name, step, Describe(e));
-            await RemoveAsync(instance, CancellationToken.None);
+            if (await RemoveAsync(instance, CancellationToken.None))
+                await new BottleSweep(engine, logger).SweepAsync(plan);
             if (e is OperationCanceledException && ct.IsCancellationRequested)
                 throw;
             throw new BottleStartException(name, step, Describe(e), e);

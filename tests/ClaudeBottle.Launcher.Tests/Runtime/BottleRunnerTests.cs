@@ -113,4 +113,19 @@ public sealed class BottleRunnerTests
         engine.Networks.Should().BeEmpty();
         engine.Containers.Should().BeEmpty();
     }
+
+    /// <summary>Under load the client can time out on a create that the engine completes: what it made is still removed.</summary>
+    [Fact]
+    public async Task A_network_made_by_a_create_the_client_gave_up_on_is_removed_with_the_rest()
+    {
+        using var dir = new TempDirectory();
+        var (plan, state) = Plan(dir);
+        var engine = new FakeEngine { Images = { "proxy:1", "agent:1" }, NetworkCreateTimesOut = true };
+
+        await Assert.ThrowsAsync<BottleStartException>(() =>
+            new BottleRunner(engine, NullLogger.Instance).StartAsync(plan, state, new Progress(), CancellationToken.None));
+
+        engine.Networks.Should().BeEmpty("the middle network the engine made, whose id the runner never got, is found by its labels");
+        engine.Containers.Should().BeEmpty();
+    }
 }

@@ -41,8 +41,13 @@ internal sealed class FakeEngine : IContainerEngine
             throw new Docker.DotNet.DockerApiException(System.Net.HttpStatusCode.Forbidden, """{"message":"Pool overlaps with other one on this address space"}""");
         var id = $"net{Interlocked.Increment(ref _next)}";
         Networks[id] = spec;
+        if (NetworkCreateTimesOut && spec.Name.EndsWith("-middle", StringComparison.Ordinal))
+            throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout");
         return Task.FromResult(id);
     }
+
+    /// <summary>The client gives up on the middle network's create, which the engine completes all the same.</summary>
+    public bool NetworkCreateTimesOut { get; init; }
 
     public Task RemoveNetworkAsync(string id, CancellationToken ct) { Step(); Networks.TryRemove(id, out _); return Task.CompletedTask; }
     /// <summary>Each network its own gateway: net3 has 10.99.3.1.</summary>
