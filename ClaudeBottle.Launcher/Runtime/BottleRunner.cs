@@ -108,7 +108,7 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             });
             progress.Step("creating the pipelock and edge proxies");
             var probe = StepAsync(name, "proxy.health", "checking the proxies and the bottle's isolation",
-                () => ProbeAsync(probeSpec, instance, edgeAddress, pipelockAddress, AllAsync(proxy, edge), progress, ct));
+                () => new IsolationProbeRun(engine, ProbePorts).RunAsync(probeSpec, instance, edgeAddress, pipelockAddress, AllAsync(proxy, edge), progress, ct));
             var sink = plan.Telemetry is { } sinkContainer ? StepAsync(name, "telemetry.start", "starting the telemetry sink", async () =>
             {
                 // Up before Claude, which exports to it from its first moments.
@@ -149,47 +149,6 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
     }
 
-    /// <summary>
-    /// Runs <see cref="IsolationProbe"/> beside the proxy's start: the proxy answers at <paramref name="proxyAddress"/> and by
-    /// name, and no gateway of either network on any probed port. Throws with its findings, or when the proxy did not stay up.
-    /// </summary>
-    private async Task ProbeAsync(ContainerSpec spec, BottleInstance instance, string proxyAddress, string pipelockAddress, Task proxyStarted,
-        IBottleProgress progress, CancellationToken ct)
-    {
-        // pipelock's own address must be as silent as a gateway: an agent that reached it would skip the edge.
-        var gateways = new List<string> { pipelockAddress };
-        foreach (var network in new[] { instance.InternalNetworkId!, instance.MiddleNetworkId!, instance.EgressNetworkId! })
-        {
-            // Read back from the engine, not taken from the plan: what was made is what is checked.
-            var reported = await engine.NetworkGatewaysAsync(network, ct);
-            gateways.AddRange(reported.Count > 0 ? reported
-                : throw new InvalidOperationException("the engine reports no gateway for a bottle network, so its isolation cannot be checked"));
-        }
-        var probe = await engine.CreateContainerAsync(spec with { Command = IsolationProbe.Arguments(proxyAddress, gateways, ProbePorts) }, ct);
-        try
-        {
-            await engine.StartContainerAsync(probe, ct);
-            // A proxy that could not start fails the bottle with its own reason, not the probe's.
-            await proxyStarted;
-            progress.Step("checking the proxies and the bottle's isolation");
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(90));
-            var code = await engine.WaitContainerAsync(probe, timeout.Token);
-            var output = new List<string>();
-            await foreach (var line in engine.FollowLogsAsync(probe, null, ct))
-                output.Add(line.Text);
-            if (code != 0 || !output.Contains("PROBE OK"))
-                throw new InvalidOperationException(
-                    $"the isolation probe failed, so the agent was not started: {string.Join("; ", output.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal) || l.Contains("not found", StringComparison.Ordinal)).DefaultIfEmpty($"exit code {code}"))}");
-            await EnsureRunningAsync(instance.ProxyId!, "the proxy", ct);
-            await EnsureRunningAsync(instance.EdgeId!, "the edge proxy", ct);
-        }
-        finally
-        {
-            await engine.RemoveContainerAsync(probe, CancellationToken.None);
-        }
-    }
-
     /// <summary>One step of a start, run beside others: its own span, and a failure that names it.</summary>
     private static async Task StepAsync(string bottle, string spanName, string description, Func<Task> work)
     {
@@ -215,8 +174,10 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
         }
         catch
         {
+            // A step cancelled (by the start's own token) has no exception: then the cancellation is the failure.
             throw tasks.Select(t => t.Exception?.InnerException).OfType<StepFailedException>().FirstOrDefault()
-                  ?? tasks.Select(t => t.Exception?.InnerException).First(e => e is not null)!;
+                  ?? tasks.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null)
+                  ?? new OperationCanceledException("the start was cancelled");
         }
     }
 
@@ -298,13 +259,6 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
-    }
-
-    private async Task EnsureRunningAsync(string containerId, string what, CancellationToken ct)
-    {
-        var state = await engine.InspectContainerAsync(containerId, ct) ?? throw new InvalidOperationException($"{what}'s container disappeared");
-        if (!state.Running)
-            throw new InvalidOperationException($"{what} exited with code {state.ExitCode} as it started (see its log)");
     }
 
     private static string Describe(Exception e) => e switch
