@@ -63,6 +63,9 @@ public static class ServiceDefaultsExtensions
                 otlp.Protocol = destination.IsHttp ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
                 if (destination.ApiKey is { } key)
                     otlp.Headers = $"{OtlpDestination.ApiKeyHeader}={key}";
+                // A batch the collector answers slowly (a machine busy starting bottles) is waited for, not dropped: a
+                // launch trace with steps missing tells a person the wrong story.
+                otlp.TimeoutMilliseconds = 30_000;
             }));
         return services;
     }
