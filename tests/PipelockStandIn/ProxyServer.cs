@@ -6,8 +6,6 @@ namespace PipelockStandIn;
 
 internal static class ProxyServer
 {
-    private const int MaxHead = 16 * 1024;
-
     public static async Task<int> RunAsync(StandInConfig config)
     {
         var (host, port) = SplitHostPort(config.Listen, 8888);
@@ -72,7 +70,7 @@ internal static class ProxyServer
         using var _ = client;
         try
         {
-            var (head, _) = await ReadHeadAsync(client.GetStream());
+            var (head, _) = await HttpHead.ReadAsync(client.GetStream());
             if (head?.Split("\r\n")[0].Split(' ') is [_, var target, _] && !await ServeMetricsAsync(client.GetStream(), target))
                 await RespondAsync(client.GetStream(), 404, "404 page not found");
         }
@@ -87,7 +85,7 @@ internal static class ProxyServer
         var downstream = client.GetStream();
         try
         {
-            var (head, rest) = await ReadHeadAsync(downstream);
+            var (head, rest) = await HttpHead.ReadAsync(downstream);
             if (head is null)
                 return;
             var lines = head.Split("\r\n");
@@ -192,23 +190,6 @@ internal static class ProxyServer
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
         }
-    }
-
-    private static async Task<(string? Head, byte[] Body)> ReadHeadAsync(NetworkStream stream)
-    {
-        var buffer = new byte[MaxHead];
-        var length = 0;
-        while (length < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(length));
-            if (read == 0)
-                return (null, []);
-            length += read;
-            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-                return (Encoding.ASCII.GetString(buffer, 0, end), buffer[(end + 4)..length]);
-        }
-        return (null, []);
     }
 
     private static async Task RespondAsync(NetworkStream stream, int status, string body, string type = "text/plain")

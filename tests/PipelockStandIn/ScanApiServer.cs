@@ -53,7 +53,7 @@ internal static class ScanApiServer
 
     private static async Task<(int Status, JsonObject Body)> AnswerAsync(NetworkStream stream, ScanApiConfig config)
     {
-        var (head, rest) = await ReadHeadAsync(stream);
+        var (head, rest) = await HttpHead.ReadAsync(stream);
         if (head is null)
             return Error(400, "", "read_error", "Failed to read request body");
         var lines = head.Split("\r\n");
@@ -150,21 +150,4 @@ internal static class ScanApiServer
         ["engine_version"] = "standin",
         ["errors"] = new JsonArray(new JsonObject { ["code"] = code, ["message"] = message, ["retryable"] = false }),
     });
-
-    private static async Task<(string? Head, byte[] Body)> ReadHeadAsync(NetworkStream stream)
-    {
-        var buffer = new byte[16 * 1024];
-        var length = 0;
-        while (length < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(length));
-            if (read == 0)
-                return (null, []);
-            length += read;
-            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-                return (Encoding.ASCII.GetString(buffer, 0, end), buffer[(end + 4)..length]);
-        }
-        return (null, []);
-    }
 }

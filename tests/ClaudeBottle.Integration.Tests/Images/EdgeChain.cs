@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -249,25 +248,10 @@ public sealed class EdgeChain : IAsyncLifetime
     /// <summary>The origin's CA (the operator's "extra CA" for the edge) and its certificate for every name it serves.</summary>
     private void WriteCertificates()
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest($"CN={OriginIssuer}", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        var now = DateTimeOffset.UtcNow;
-        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(2));
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={ApiHost}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        foreach (var host in new[] { ApiHost, OtherHost, PinnedHost, ClaudeHost })
-            names.AddDnsName(host);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-        using var leaf = request.Create(ca, now.AddDays(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(16));
-        Write("extra-ca.crt", ca.ExportCertificatePem() + "\n");
-        Write("origin.crt", leaf.ExportCertificatePem() + "\n");
-        Write("origin.key", key.ExportPkcs8PrivateKeyPem() + "\n");
+        var certificates = OriginCertificates.Create(OriginIssuer, ApiHost, OtherHost, PinnedHost, ClaudeHost);
+        Write("extra-ca.crt", certificates.CaPem);
+        Write("origin.crt", certificates.CertificatePem);
+        Write("origin.key", certificates.KeyPem);
     }
 
     private void Write(string name, string content)

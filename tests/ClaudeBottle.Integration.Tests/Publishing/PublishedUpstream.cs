@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using ClaudeBottle.Integration.Tests.Docker;
@@ -20,25 +18,10 @@ internal sealed class PublishedUpstream : IDisposable
     public PublishedUpstream(params string[] names)
     {
         directory.UnixFileMode = (UnixFileMode)0b111_101_101;
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=claude-bottle publish tests CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        var now = DateTimeOffset.UtcNow;
-        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(2));
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in names)
-            san.AddDnsName(name);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-        using var leaf = request.Create(ca, now.AddDays(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(16));
-        Write("ca.crt", ca.ExportCertificatePem() + "\n");
-        Write("origin.crt", leaf.ExportCertificatePem() + "\n");
-        Write("origin.key", key.ExportPkcs8PrivateKeyPem() + "\n");
+        var certificates = OriginCertificates.Create("claude-bottle publish tests CA", names);
+        Write("ca.crt", certificates.CaPem);
+        Write("origin.crt", certificates.CertificatePem);
+        Write("origin.key", certificates.KeyPem);
         Write("origin.py", EdgeScripts.Origin);
     }
 
