@@ -37,6 +37,8 @@ public static class PlanFormatter
         Line(text, "mounts", bottle.Mounts.IsEmpty
             ? ["(none)"]
             : bottle.Mounts.Select(m => $"{Shown(m.Source, manifestDirectory)} -> {m.Target} ({(m.ReadOnly ? "read-only" : "read-write")})"));
+        if (bottle.WorkspaceClone is { } clone)
+            Line(text, "workspace", [Clone(clone, manifestDirectory)]);
         Line(text, "limits", [bottle.Limits.ToString()]);
         Line(text, "permission", [bottle.PermissionMode]);
         if (bottle.State.IsKept)
@@ -45,6 +47,12 @@ public static class PlanFormatter
             Line(text, "prompt", [Abbreviate(prompt)]);
         return text.ToString();
     }
+
+    /// <summary>A workspace in clone mode: the repository, what the clone starts from, and where the work comes back.</summary>
+    public static string Clone(WorkspaceClone clone, string? manifestDirectory) =>
+        $"clone of the git repository {(manifestDirectory is null ? clone.Repository : Shown(clone.Repository, manifestDirectory))} at " +
+        $"{(clone.Ref is { } name ? $"ref {name}" : "HEAD")}, at /workspace; the repository itself is not mounted. The agent's commits come back to it as " +
+        $"branch {WorkspaceClone.BranchPrefix}<agent>/<run>, uncommitted changes as <branch>{WorkspaceClone.UncommittedSuffix}";
 
     /// <summary>What a start does with the agent's kept Claude state, and where it is kept.</summary>
     public static string Conversation(AgentState state) => state.Mode switch

@@ -9,6 +9,7 @@ namespace ClaudeBottle.Launcher.Hosting;
 internal static class BottleCommands
 {
     public const string AttachCommand = "claude-bottle-attach";
+    public const string BringBackCommand = "claude-bottle-bring-back";
 
     private static BottleOrchestrator Orchestrator(ExecuteCommandContext context) => context.Services.GetRequiredService<BottleOrchestrator>();
 
@@ -80,6 +81,14 @@ internal static class BottleCommands
                 new CommandResultData { Value = text, Format = CommandResultFormat.Markdown, DisplayImmediately = true }));
         }, new CommandOptions { IconName = "WindowConsole", Description = "Shows the command that opens a shell in the agent or attaches to Claude",
             UpdateState = c => Enabled(BottleStates.IsRunning(c.ResourceSnapshot)) });
+
+    /// <summary>Brings the running agent's work back from its clone: its commits as its branch, the rest as the -uncommitted one.</summary>
+    public static void AddBringBack(IResourceBuilder<BottleAgentResource> builder, BottleResource bottle) =>
+        builder.WithCommand(BringBackCommand, "Bring back work", async context =>
+            await context.Services.GetRequiredService<CloneWork>().BringBackAsync(bottle, Orchestrator(context).Session(bottle)?.Instance, context.CancellationToken) is { } problem
+                ? CommandResults.Failure(problem) : CommandResults.Success(),
+            new CommandOptions { IconName = "ArrowDownload", Description = "Brings the agent's commits back to the repository as its branch, and its uncommitted changes as the branch's -uncommitted twin",
+                UpdateState = c => Enabled(bottle.Bottle.WorkspaceClone is not null && BottleStates.IsRunning(c.ResourceSnapshot)) });
 
     /// <summary>Stop and Start of the proxy alone: while it is stopped the agent has no way out at all.</summary>
     public static void AddProxy(IResourceBuilder<BottleProxyResource> builder, BottleResource bottle)

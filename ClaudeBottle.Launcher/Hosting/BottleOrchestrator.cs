@@ -29,6 +29,7 @@ internal sealed class BottleOrchestrator(
     BackgroundWork background,
     ILogger<BottleOrchestrator> logger,
     ClaudeBottleOptions options,
+    CloneWork clones,
     TelemetryRelayFollower? relay = null)
 {
     private readonly ConcurrentDictionary<string, BottleSession> _sessions = new();
@@ -168,7 +169,7 @@ internal sealed class BottleOrchestrator(
         session.Instance = instance;
         session.Plan = plan;
         await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Running, KnownResourceStateStyles.Success, started: true,
-            properties: BottleProperties.ForContainer(instance.AgentId!, plan.Agent.Image, [plan.InternalNetwork.Name]));
+            properties: [.. BottleProperties.ForContainer(instance.AgentId!, plan.Agent.Image, [plan.InternalNetwork.Name]), .. BottleProperties.ForClone(plan.WorkspaceClone, null)]);
         await publisher.PublishAsync(bottle, KnownResourceStates.Running, KnownResourceStateStyles.Success);
         Watch(bottle, session, instance);
     }
@@ -208,7 +209,9 @@ internal sealed class BottleOrchestrator(
                 return;
             publisher.Log(bottle).LogInformation("Removing bottle {Bottle}", bottle.Name);
             await publisher.PublishAsync(bottle, KnownResourceStates.Stopping, KnownResourceStateStyles.Info);
+            var instance = session.Instance;
             await RemoveLockedAsync(session);
+            await clones.PublishAsync(bottle, instance.CloneResult); // The agent's work, back from its clone as it was removed.
             var style = exitCode is null or 0 ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Error;
             if (exitCode is null)
                 await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Exited, stopped: true);
@@ -244,6 +247,9 @@ internal sealed class BottleOrchestrator(
         !_stopping.IsCancellationRequested && _sessions.TryGetValue(bottle.Name, out var session) && session.Instance?.ProxyId is { } proxy
             ? (await engine.InspectContainerAsync(proxy, ct))?.Health ?? HealthState.Unhealthy
             : null;
+
+    /// <summary>The bottle's entry in the table; null when it never started.</summary>
+    public BottleSession? Session(BottleResource bottle) => _sessions.TryGetValue(bottle.Name, out var session) ? session : null;
 
     public string? ContainerName(BottleResource bottle, bool agent) =>
         _sessions.TryGetValue(bottle.Name, out var session) && session.Instance is not null && session.Plan is { } plan

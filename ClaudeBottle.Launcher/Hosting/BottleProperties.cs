@@ -16,8 +16,13 @@ internal static class BottleProperties
     public const string Mounts = "bottle.mounts";
     public const string Limits = "bottle.limits";
     public const string Conversation = "bottle.conversation";
+    public const string Workspace = "bottle.workspace";
+    public const string CloneBranch = "clone.branch";
+    public const string CloneCommits = "clone.commits";
+    public const string CloneUncommitted = "clone.uncommitted";
     public const string EgressAllowed = "egress.allowed";
     public const string EgressBlocked = "egress.blocked";
+    public const string EgressAllowedLive = "egress.allowed-live";
 
     public static ImmutableArray<ResourcePropertySnapshot> ForBottle(ResolvedBottle bottle, string agentImage) =>
     [
@@ -26,6 +31,7 @@ internal static class BottleProperties
         Shown(Environment, "Environment (names)", bottle.Environment.IsEmpty ? "(none)" : string.Join(", ", bottle.Environment.Select(e => e.ToString()))),
         Shown(Mounts, "Mounts", bottle.Mounts.IsEmpty ? "(none)" : string.Join(", ", bottle.Mounts.Select(m => $"{m.Source} -> {m.Target}{(m.ReadOnly ? " (ro)" : "")}"))),
         Shown(Limits, "Limits", bottle.Limits.ToString()),
+        .. bottle.WorkspaceClone is { } clone ? [Shown(Workspace, "Workspace", Cli.PlanFormatter.Clone(clone, null))] : Array.Empty<ResourcePropertySnapshot>(),
         .. bottle.State.IsKept ? [Shown(Conversation, "Conversation", Cli.PlanFormatter.Conversation(bottle.State))] : Array.Empty<ResourcePropertySnapshot>(),
     ];
 
@@ -34,6 +40,7 @@ internal static class BottleProperties
     [
         Shown(EgressAllowed, "Egress allowed (requests)", summary.Allowed),
         Shown(EgressBlocked, "Egress blocked (requests)", summary.Blocked),
+        Shown(EgressAllowedLive, "Allowed live (this run)", summary.LiveAllowed),
     ];
 
     public static ImmutableArray<ResourcePropertySnapshot> ForContainer(string containerId, string image, IEnumerable<string> networks) =>
@@ -41,6 +48,14 @@ internal static class BottleProperties
         Shown(ContainerId, "Container ID", containerId),
         Shown(Image, "Image", image),
         Shown(Networks, "Networks", string.Join(", ", networks)),
+    ];
+
+    /// <summary>The agent's branch and what it holds so far; at start, before any work came back, its commits are none yet.</summary>
+    public static ImmutableArray<ResourcePropertySnapshot> ForClone(Planning.ClonePlan? clone, Runtime.CloneResult? result) => clone is null && result is null ? [] :
+    [
+        Shown(CloneBranch, "Work branch", result is { Failure: not null } ? $"not brought back: {result}" : $"{result?.Branch ?? clone!.Branch} in {result?.Repository ?? clone!.Source.Repository}"),
+        Shown(CloneCommits, "Commits on branch", result is null ? "0 (not brought back yet)" : result.BranchExists ? result.Commits.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0 (no branch: nothing to bring back)"),
+        Shown(CloneUncommitted, "Uncommitted changes", result is null ? "(not brought back yet)" : result.UncommittedBranch ?? "(none)"),
     ];
 
     /// <summary>Replaces properties by name, keeping the others.</summary>

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using ClaudeBottle.Launcher.Manifest;
 using ClaudeBottle.Launcher.Planning;
 using ClaudeBottle.Launcher.Publishing;
+using ClaudeBottle.Launcher.Publishing.Kubernetes;
 using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
 using ClaudeBottle.Launcher.Telemetry;
@@ -26,7 +27,7 @@ public static class ClaudeBottleBuilderExtensions
 
     /// <summary>
     /// Adds one bottle per agent of <paramref name="manifest"/>, with <c>${NAME}</c> values from this process's
-    /// environment; when publishing, a Compose deployment of them instead. The agents not named in
+    /// environment; when publishing, a deployment of them for the target <c>ClaudeBottle:Publish:Target</c> names instead. The agents not named in
     /// <c>ClaudeBottle:Agents</c> (when it names any) wait for a Start command.
     /// </summary>
     public static IReadOnlyList<IResourceBuilder<BottleResource>> AddClaudeBottles(this IDistributedApplicationBuilder builder, BottleManifest manifest)
@@ -40,7 +41,8 @@ public static class ClaudeBottleBuilderExtensions
         if (builder.ExecutionContext.IsPublishMode)
         {
             // Publishing writes ${NAME} references, so it needs none of the variables set.
-            builder.AddResource(new BottleComposeEnvironment("compose", ComposePublisher.Resolve(manifest), new ComposeSettings
+            var published = ComposePublisher.Resolve(manifest);
+            var settings = new ComposeSettings
             {
                 PipelockImage = options.Pipelock.Image,
                 AgentImage = options.AgentImageSettings,
@@ -49,7 +51,29 @@ public static class ClaudeBottleBuilderExtensions
                 EdgeImage = options.EdgeImage,
                 ManifestDirectory = manifest.Directory,
                 MaxContextBytes = options.MaxBuildContextBytes,
-            })).ExcludeFromManifest();
+            };
+            // One choice, one place: ClaudeBottle:Publish:Target (validated above, with the other options).
+            switch (options.Publish.Chosen)
+            {
+                case PublishTarget.Swarm:
+                    builder.AddResource(new BottleSwarmEnvironment("swarm", published, settings)).ExcludeFromManifest();
+                    break;
+                case PublishTarget.Kubernetes:
+                    builder.AddResource(new BottleKubernetesEnvironment("kubernetes", published, new KubernetesSettings
+                    {
+                        PipelockImage = settings.PipelockImage,
+                        AgentImage = settings.AgentImage,
+                        PrebuiltAgentImage = settings.PrebuiltAgentImage,
+                        EdgeImage = settings.EdgeImage,
+                        ProbeImage = settings.ProbeImage,
+                        MaxContextBytes = settings.MaxContextBytes,
+                        ClusterCidrs = builder.Configuration.GetSection(KubernetesSettings.ClusterCidrsKey).Get<string[]>() ?? [],
+                    })).ExcludeFromManifest();
+                    break;
+                default:
+                    builder.AddResource(new BottleComposeEnvironment("compose", published, settings)).ExcludeFromManifest();
+                    break;
+            }
             return [];
         }
 
@@ -91,6 +115,7 @@ public static class ClaudeBottleBuilderExtensions
         services.TryAddSingleton<BottleRemoval>();
         services.TryAddSingleton<BottlePlanner>();
         services.TryAddSingleton<BottleHeadStart>();
+        services.TryAddSingleton<CloneWork>();
         services.TryAddSingleton<BottleOrchestrator>();
         services.AddHostedService<BottleLifecycle>();
         services.TryAddSingleton<AttachOutcome>();
@@ -119,6 +144,7 @@ public static class ClaudeBottleBuilderExtensions
                     : Task.CompletedTask);
         BottleCommands.AddLifecycle(parent, resource);
         BottleCommands.AddConversation(parent, resource);
+        LiveAllowCommand.Add(parent, resource);
 
         var agent = builder.AddResource(resource.Agent)
             .ExcludeFromManifest()
@@ -127,6 +153,7 @@ public static class ClaudeBottleBuilderExtensions
             .WithInitialState(Initial("ClaudeAgent", []));
         BottleCommands.AddLifecycle(agent, resource);
         BottleCommands.AddAttach(agent, resource);
+        BottleCommands.AddBringBack(agent, resource);
 
         var proxy = builder.AddResource(resource.Proxy)
             .ExcludeFromManifest()

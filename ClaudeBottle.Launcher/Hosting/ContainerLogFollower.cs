@@ -35,7 +35,8 @@ internal sealed class ContainerLogFollower(IContainerEngine engine, ResourcePubl
                 await foreach (var line in engine.FollowLogsAsync(containerId, since, MaxParsedLineBytes, ct))
                 {
                     var whole = line.CutBytes == 0;
-                    if (proxyOf is not null && whole && EgressDecision.TryParse(line.Text) is { } decision)
+                    // Only the edge says it took a host allowed live; pipelock's lines quote what the agent asked for.
+                    if (proxyOf is not null && whole && EgressDecision.TryParse(line.Text) is { } decision && (edge || !decision.Live))
                         egress.Record(proxyOf, session, decision);
                     var level = line.IsError ? LogLevel.Error : LogLevel.Information;
                     var texts = render && whole && !line.IsError ? ClaudeStreamRenderer.Render(line.Text).Select(t => ConsoleText.Of(t)) : [ConsoleText.Of(line)];

@@ -39,7 +39,8 @@ internal sealed class EgressRecorder(ResourcePublisher publisher, OtlpRelay? rel
             return;
         var log = publisher.Log(bottle.Agent);
         var fix = decision.Scanner == "allowlist"
-            ? $"; if the agent needs it, add \"{NameRules.Printable(decision.Host)}\" to bottles.{bottle.Bottle.BottleName}.egress.allowlist in the manifest"
+            ? $"; if the agent needs it, add \"{NameRules.Printable(decision.Host)}\" to bottles.{bottle.Bottle.BottleName}.egress.allowlist in the manifest, " +
+              "or allow it for this run with the bottle's 'Allow a blocked host' command"
             : decision.Rule is { } rule ? $"; refused by {ConsoleText.Of(rule)} in the manifest" : "";
         log.LogWarning("The bottle's proxy refused {Target} ({Reason}){Fix}", ConsoleText.Of(decision.Target ?? decision.Host),
             ConsoleText.Of(decision.Reason ?? decision.Scanner ?? "blocked"), fix);

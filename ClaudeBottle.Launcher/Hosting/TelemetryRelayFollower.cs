@@ -19,7 +19,10 @@ internal sealed class TelemetryRelayFollower(IContainerEngine engine, ResourcePu
         var log = publisher.Log(bottle.Agent);
         var rejected = 0;
         DateTimeOffset? since = null;
-        long? failingSince = null; // The restart count when the sink began to fail.
+        // The restart count when the sink began to fail: its creation, until it has stayed up a while. Counted from when
+        // it was first seen failing, a sink the engine had already restarted many times (following begins only once the
+        // bottle runs, seconds later under load) would wait out the engine's doubling back-off for three more.
+        long? failingSince = 0;
         while (!ct.IsCancellationRequested)
         {
             var followed = DateTimeOffset.UtcNow;
@@ -76,8 +79,8 @@ internal sealed class TelemetryRelayFollower(IContainerEngine engine, ResourcePu
     }
 
     /// <summary>
-    /// Waits until the sink is up again: (true, state); (false, state) when it keeps failing (three restarts since
-    /// <paramref name="restarts"/>, or since now); (false, null) when it is gone or the bottle ends.
+    /// Waits until the sink is up again: (true, state); (false, state) when it keeps failing (its restart count three
+    /// above <paramref name="restarts"/>, or above now's); (false, null) when it is gone or the bottle ends.
     /// </summary>
     private async Task<(bool Up, ContainerState? State)> WaitForSinkAsync(string containerId, long? restarts, CancellationToken ct)
     {

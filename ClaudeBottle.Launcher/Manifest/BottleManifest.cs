@@ -57,6 +57,9 @@ public sealed record AgentSpec(
     /// <summary>The bottle is the boundary, so inside it Claude runs with full permissions unless told otherwise.</summary>
     public const string DefaultPermissionMode = "bypassPermissions";
 
+    /// <summary>Set when the workspace is taken in clone mode: the agent works in a private clone, never in the folder itself.</summary>
+    public CloneSpec? CloneMode { get; init; }
+
     /// <summary>Whether the agent's Claude state is kept between runs and each start continues its last conversation.</summary>
     public bool Resume { get; init; }
 

@@ -55,10 +55,7 @@ internal sealed partial class ManifestReader
                         Error(childPath, $"must be true or false, not {JsonPaths.Describe(value.ValueKind)}; true keeps the agent's " +
                                          "conversation between runs and continues it at the next start");
                     break;
-                case "workspace":
-                    if (ExpectPath(value, childPath) is { } written)
-                        agent = agent with { Workspace = HostPath(written, childPath, HostPathUse.Workspace) };
-                    break;
+                case "workspace": agent = ReadWorkspace(value, childPath, agent); break;
             }
         }
         return _errors.Count == before ? agent : null;

@@ -24,6 +24,9 @@ public sealed record BottlePlan(
     /// <summary>The agent's state volume, made before the agent when missing (emptied first for a fresh start); null when nothing is kept.</summary>
     public VolumeSpec? StateVolume { get; init; }
 
+    /// <summary>The agent's private clone of its workspace's repository, made before the agent; null when the workspace is a mount or absent.</summary>
+    public ClonePlan? WorkspaceClone { get; init; }
+
     /// <summary>
     /// Without its own IPv4 address the internal bridge offers the agent no address through which it reaches the
     /// host; containers on it still reach each other.
@@ -70,6 +73,7 @@ public sealed record BottlePlan(
                 settings.ExtraCaCertificatesFile)
             : null;
 
+        var clone = bottle.WorkspaceClone is { } source ? PlanClone(bottle, source, settings, prefix) : null;
         var agent = new ContainerSpec
         {
             Name = $"{prefix}-agent",
@@ -90,7 +94,11 @@ public sealed record BottlePlan(
             ReadOnlyRootFilesystem = true,
             AnonymousVolumes = [AgentLayout.Home],
             // Over the home's volume; the skills' binds land inside it (the engine mounts the shorter path first).
-            NamedVolumes = bottle.State.IsKept ? [new VolumeMount(bottle.State.Volume, AgentLayout.ClaudeDirectory)] : [],
+            NamedVolumes =
+            [
+                .. bottle.State.IsKept ? [new VolumeMount(bottle.State.Volume, AgentLayout.ClaudeDirectory)] : Array.Empty<VolumeMount>(),
+                .. clone is null ? [] : new[] { new VolumeMount(clone.Volume.Name, AgentLayout.Workspace) },
+            ],
             Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=1g" },
             Cpus = bottle.Limits.Cpus,
             MemoryBytes = bottle.Limits.MemoryBytes,
@@ -104,7 +112,17 @@ public sealed record BottlePlan(
             edge, EdgeConfigText.Write(bottle, scanApiToken, settings.ExtraCaCertificatesFile is not null), agent, telemetry, probe)
         {
             StateVolume = bottle.State.IsKept ? new VolumeSpec(bottle.State.Volume, BottleLabels.ForState(bottle.State, bottle.Name)) : null,
+            WorkspaceClone = clone,
         };
+    }
+
+    /// <summary>This start's clone: a volume of its own (so two agents, or two starts, never share one) and a branch named after the run.</summary>
+    private static ClonePlan PlanClone(ResolvedBottle bottle, Resolution.WorkspaceClone source, BottlePlanSettings settings, string prefix)
+    {
+        var run = settings.RunId ?? ClonePlan.NewRun();
+        var branch = Resolution.WorkspaceClone.Branch(bottle.Name, run);
+        return new ClonePlan(source, branch, new VolumeSpec($"{prefix}-workspace-{run}",
+            BottleLabels.ForClone(settings.Instance, settings.LeaseFile, bottle.Name, source.Repository, branch)), settings.AgentImage);
     }
 
     /// <summary>

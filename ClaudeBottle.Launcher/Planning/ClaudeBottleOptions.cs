@@ -59,6 +59,8 @@ public sealed class ClaudeBottleOptions
 
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    public PublishOptions Publish { get; set; } = new();
+
     /// <summary>The agent whose Claude session takes over this terminal, or null.</summary>
     public string? AttachAgent => Attach && Agents.Count == 1 ? Agents[0] : null;
 
@@ -82,6 +84,8 @@ public sealed class ClaudeBottleOptions
             problems.Add($"{Section}:{nameof(ExtraCaCertificates)} names {Path.GetFullPath(ca)}, which does not exist; give a PEM file of CA certificates, or unset it");
         if (MaxBuildContextSize is { Length: > 0 } size && !(Manifest.MemorySize.TryParse(size, out var max) && max is > 0 and <= BuildContext.LargestMaxBytes))
             problems.Add($"{BuildContext.MaxSizeKey} is '{size}'; write a size from 1k to 2g (a context is held in memory while it is sent), like 512m or 1g");
+        if (Publish.Problem is { } publish)
+            problems.Add(publish);
         try
         {
             SubnetAllocator.Parse(Network.AddressPool);

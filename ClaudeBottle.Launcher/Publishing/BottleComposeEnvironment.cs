@@ -43,46 +43,10 @@ public sealed class BottleComposeEnvironment : Resource
             var executables = new HashSet<string>(StringComparer.Ordinal);
             var links = new SortedDictionary<string, string>(StringComparer.Ordinal);
             var files = ComposePublisher.Publish(Bottles, Settings, executables, links);
-            Directory.CreateDirectory(output);
-            foreach (var owned in Owned.Select(o => Path.Join(output, o)))
-            {
-                if (Directory.Exists(owned)) Directory.Delete(owned, recursive: true);
-                else File.Delete(owned);
-            }
-            RemoveStaleExamples(Path.Join(output, ComposeEdge.SecretsDirectory));
-            foreach (var (path, content) in files)
-            {
-                var full = Path.Join(output, path);
-                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                // The operator's real values go into this folder: its owner alone may enter it (the engine mounts the files).
-                if (path.StartsWith(ComposeEdge.SecretsDirectory + "/", StringComparison.Ordinal) && !OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(Path.GetDirectoryName(full)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                await File.WriteAllBytesAsync(full, content, context.CancellationToken);
-                if (executables.Contains(path) && !OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(full, File.GetUnixFileMode(full) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-            }
-            // Links last, so that no file is written through one; each is written as a link, with its text, not followed.
-            foreach (var (path, target) in links)
-            {
-                var full = Path.Join(output, path);
-                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                File.CreateSymbolicLink(full, target);
-            }
+            await DeploymentFiles.WriteAsync(output, Owned, files, executables, links, context.CancellationToken);
             context.Logger.LogInformation("Wrote {Count} files to {Output}", files.Count, output);
             await task.CompleteAsync($"Wrote {Path.Join(output, ComposePublisher.ComposeFileName)} and {files.Count - 1} more files",
                 CompletionState.Completed, context.CancellationToken);
         }
-    }
-
-    /// <summary>
-    /// The secrets folder is the operator's: their filled-in files stay. Only what the publisher wrote there (the
-    /// examples and the .gitignore) is replaced.
-    /// </summary>
-    private static void RemoveStaleExamples(string secrets)
-    {
-        if (!Directory.Exists(secrets))
-            return;
-        foreach (var file in Directory.EnumerateFiles(secrets, "*.json" + ComposeEdge.ExampleSuffix).Append(Path.Join(secrets, ".gitignore")))
-            File.Delete(file);
     }
 }

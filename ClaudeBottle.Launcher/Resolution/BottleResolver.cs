@@ -19,14 +19,15 @@ public static class BottleResolver
     /// it lacks is an error naming the agent and the variable (never a value). Throws
     /// <see cref="ManifestException"/> with all such errors. Each variable gets one placeholder for the whole
     /// resolution; the agents' environments hold placeholders, and only <see cref="ResolvedBottle.Secrets"/> the
-    /// values their credentials need.
+    /// values their credentials need. <paramref name="derived"/> (for a publish) derives the placeholders instead of
+    /// drawing them.
     /// </summary>
-    public static IReadOnlyList<ResolvedBottle> Resolve(BottleManifest manifest, Func<string, string?> environment)
+    public static IReadOnlyList<ResolvedBottle> Resolve(BottleManifest manifest, Func<string, string?> environment, DerivedDraw? derived = null)
     {
         var file = Path.GetFileName(manifest.FilePath);
         var errors = new List<ManifestError>();
         var bottles = new List<ResolvedBottle>();
-        var book = new SecretBook(environment);
+        var book = new SecretBook(environment, derived);
         // The real path, so that the same manifest reached through a link finds its agents' state again.
         var manifestFile = HostFile.Resolve(manifest.FilePath, out _) ?? manifest.FilePath;
         foreach (var (agentName, agent) in manifest.Agents)
@@ -56,6 +57,9 @@ public static class BottleResolver
                 Credentials = credentials,
                 Secrets = secrets,
                 State = AgentState.For(manifestFile, agentName, agent.Resume ? ConversationMode.Resume : ConversationMode.None),
+                WorkspaceClone = agent is { CloneMode: { } clone, Workspace: { } repository }
+                    ? new WorkspaceClone(repository.RealPath, clone.Ref, file, clone.JsonPath, repository)
+                    : null,
             });
         }
         return errors.Count == 0 ? bottles : throw new ManifestException(errors);
@@ -111,7 +115,8 @@ public static class BottleResolver
             mounts.Add(new BottleMount(MountKind.Skill, skill.Directory, $"{AgentLayout.SkillsDirectory}/{skill.Name}", ReadOnly: true, skill.Origin));
         foreach (var file in bottle.SshFiles)
             mounts.Add(new BottleMount(MountKind.Ssh, file.RealPath, $"{AgentLayout.SshDirectory}/{Path.GetFileName(file.Full)}", ReadOnly: true, file));
-        if (agent.Workspace is { } workspace)
+        // A workspace in clone mode is no mount: the agent gets a clone of its own (ResolvedBottle.WorkspaceClone).
+        if (agent is { Workspace: { } workspace, CloneMode: null })
             mounts.Add(new BottleMount(MountKind.Workspace, workspace.RealPath, AgentLayout.Workspace, ReadOnly: false, workspace));
         return mounts.ToImmutable();
     }

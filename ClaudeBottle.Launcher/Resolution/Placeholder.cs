@@ -5,8 +5,8 @@ namespace ClaudeBottle.Launcher.Resolution;
 /// <summary>
 /// Stand-ins for secret values, handed to the agent instead of them. A placeholder keeps the value's shape (a token's
 /// type prefix, its length, its alphabet) so that tools which check a token's form before sending it still send it,
-/// and the edge proxy can swap it for the real value on the declared host. Random, new on every call: it tells
-/// nothing about the value beyond that shape.
+/// and the edge proxy can swap it for the real value on the declared host. Random, new on every call (derived, for a
+/// publish): it tells nothing about the value beyond that shape.
 /// </summary>
 public static class Placeholder
 {
@@ -30,15 +30,20 @@ public static class Placeholder
     private const string Punctuation = "-_.+/~";
 
     /// <summary>A new placeholder for <paramref name="value"/>: never equal to it, nor containing it.</summary>
-    public static string For(string value)
+    /// <param name="value">The real value, whose shape the placeholder keeps.</param>
+    /// <param name="derived">For a publish: the characters are derived from it and <paramref name="purpose"/> instead of drawn at random.</param>
+    /// <param name="purpose">What the placeholder stands for (a variable's name), so that each derives its own.</param>
+    public static string For(string value, DerivedDraw? derived = null, string purpose = "")
     {
         ArgumentNullException.ThrowIfNull(value);
         var prefix = Prefix(value);
         var length = prefix.Length == 0 ? Math.Max(value.Length, MinimumLength) : value.Length;
         var alphabet = AlphabetOf(value.AsSpan(prefix.Length));
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
-            var candidate = prefix + RandomNumberGenerator.GetString(alphabet, length - prefix.Length);
+            var candidate = prefix + (derived is null
+                ? RandomNumberGenerator.GetString(alphabet, length - prefix.Length)
+                : derived.String($"placeholder\n{purpose}\n{attempt}", alphabet, length - prefix.Length));
             if (value.Length == 0 || !candidate.Contains(value, StringComparison.Ordinal))
                 return candidate;
         }

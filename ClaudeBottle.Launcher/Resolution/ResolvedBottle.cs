@@ -43,6 +43,12 @@ public sealed record ResolvedBottle(
     /// <summary>Where the agent's Claude state is kept between runs, and what this start does with it.</summary>
     public AgentState State { get; init; } = AgentState.For("", Name, ConversationMode.None);
 
+    /// <summary>
+    /// The workspace in clone mode: the agent works in a clone of its own at <see cref="AgentLayout.Workspace"/>, and
+    /// its work comes back to the repository as a branch; null when the workspace (if any) is a mount.
+    /// </summary>
+    public WorkspaceClone? WorkspaceClone { get; init; }
+
     /// <summary>This bottle, its next start doing <paramref name="mode"/> with the agent's kept state.</summary>
     public ResolvedBottle WithConversation(ConversationMode mode) => this with { State = State with { Mode = mode } };
 }

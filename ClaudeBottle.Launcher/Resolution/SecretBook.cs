@@ -4,7 +4,7 @@ namespace ClaudeBottle.Launcher.Resolution;
 /// The launching environment's variables as one resolution reads them: each read once, and given one placeholder,
 /// which every agent env entry and every credential using the variable shares.
 /// </summary>
-internal sealed class SecretBook(Func<string, string?> environment)
+internal sealed class SecretBook(Func<string, string?> environment, DerivedDraw? derived = null)
 {
     private readonly Dictionary<string, ResolvedSecret?> _read = new(StringComparer.Ordinal);
 
@@ -13,7 +13,7 @@ internal sealed class SecretBook(Func<string, string?> environment)
     {
         if (!_read.TryGetValue(variable, out var secret))
             _read[variable] = secret = environment(variable) is { } value
-                ? new ResolvedSecret(variable, value, Placeholder.For(value))
+                ? new ResolvedSecret(variable, value, Placeholder.For(value, derived, variable))
                 : null;
         return secret;
     }

@@ -12,4 +12,8 @@ public sealed class BottleInstance(string name, string stateDirectory)
     public string? ProxyId { get; internal set; }
     public string? AgentId { get; internal set; }
     public string? TelemetryId { get; internal set; }
+    /// <summary>The agent's private clone, once its volume is asked for; cleared once its work is back and the volume gone.</summary>
+    public CloneState? Clone { get; internal set; }
+    /// <summary>What the last bring-back of the clone's work did, kept after the clone is gone.</summary>
+    public CloneResult? CloneResult { get; internal set; }
 }

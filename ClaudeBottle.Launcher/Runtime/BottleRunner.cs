@@ -19,6 +19,9 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
     /// <summary>Where the bottle networks' subnets come from.</summary>
     public SubnetAllocator Subnets { get; init; } = SubnetAllocator.Parse(SubnetAllocator.DefaultPool);
 
+    /// <summary>The agents' private clones: filled at start, their work brought back on request and at removal.</summary>
+    public WorkspaceClones Clones { get; } = new(engine, logger);
+
     /// <summary>The ports the isolation probe tries at every gateway.</summary>
     public IReadOnlyList<int> ProbePorts { get; init; } = IsolationProbe.Ports;
 
@@ -125,7 +128,15 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
             MountRecheck.Verify(plan.Bottle);
             step = AgentStateVolumes.StepOf(plan) ?? step;
             await AgentStateVolumes.PrepareAsync(engine, plan, ct);
+            if (plan.WorkspaceClone is { } clone)
+            {
+                step = $"making the agent's clone of {clone.Source.Repository} on branch {clone.Branch}";
+                progress.Step(step);
+                await Clones.PrepareAsync(plan, instance, ct);
+            }
             step = "creating the agent";
+            if (instance.Clone is { } made)
+                made.AgentCreated = true; // Before the create: one the client gave up on may still have run the agent.
             instance.AgentId = await engine.CreateContainerAsync(plan.Agent, ct);
             step = "starting the agent";
             await engine.StartContainerAsync(instance.AgentId, ct);
@@ -211,6 +222,9 @@ public sealed class BottleRunner(IContainerEngine engine, ILogger logger)
 
         if (instance.AgentId is { } agent && await Try("agent container", () => engine.RemoveContainerAsync(agent, ct)))
             instance.AgentId = null;
+        // Once the agent is gone: its work comes back, then its clone goes (or stays, named, when the work cannot come back).
+        if (instance is { AgentId: null, Clone: not null })
+            await Try("workspace clone", () => Clones.FinishAsync(instance, ct));
         if (instance.TelemetryId is { } telemetry && await Try("telemetry sink", () => engine.RemoveContainerAsync(telemetry, ct)))
             instance.TelemetryId = null;
         // After the agent, which mounts its volume.

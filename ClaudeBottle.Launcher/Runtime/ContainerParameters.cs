@@ -24,7 +24,7 @@ internal static class ContainerParameters
                 .. spec.Binds.Select(b => new Mount { Type = "bind", Source = b.Source, Target = b.Target, ReadOnly = b.ReadOnly }),
                 .. spec.AnonymousVolumes.Select(target => new Mount { Type = "volume", Target = target }),
                 // A named volume is filled from the image's content at its target the first time it is mounted empty.
-                .. spec.NamedVolumes.Select(v => new Mount { Type = "volume", Source = v.Volume, Target = v.Target }),
+                .. spec.NamedVolumes.Select(v => new Mount { Type = "volume", Source = v.Volume, Target = v.Target, ReadOnly = v.ReadOnly }),
             ],
             VolumesFrom = spec.VolumesFrom.ToList(),
             RestartPolicy = new RestartPolicy { Name = spec.RestartUnlessStopped ? RestartPolicyKind.UnlessStopped : RestartPolicyKind.No },

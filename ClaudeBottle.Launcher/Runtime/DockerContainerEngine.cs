@@ -182,6 +182,9 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
         }
     }
 
+    public Task SignalContainerAsync(string id, string signal, CancellationToken ct) =>
+        client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = signal }, ct);
+
     public async Task<long> WaitContainerAsync(string id, CancellationToken ct) =>
         (await client.Containers.WaitContainerAsync(id, ct)).StatusCode;
 
@@ -254,6 +257,9 @@ public sealed class DockerContainerEngine(DockerClient client) : IContainerEngin
             .. networks.Select(n => new LabelledObject(LabelledKind.Network, n.ID, n.Name, Labels(n.Labels))),
         ];
     }
+
+    public Task CopyFileFromContainerAsync(string id, string path, string destination, CancellationToken ct) =>
+        ContainerFileCopy.CopyAsync(client, id, path, destination, ct);
 
     public async Task CreateVolumeAsync(VolumeSpec spec, CancellationToken ct) =>
         await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = spec.Name, Labels = new Dictionary<string, string>(spec.Labels) }, ct);

@@ -48,6 +48,9 @@ public interface IContainerEngine
 
     Task RemoveContainerAsync(string id, CancellationToken ct);
 
+    /// <summary>Sends <paramref name="signal"/> (a name such as <c>HUP</c>) to the container's main process; it must be running.</summary>
+    Task SignalContainerAsync(string id, string signal, CancellationToken ct);
+
     /// <summary>Waits for the container to exit and returns its exit code.</summary>
     Task<long> WaitContainerAsync(string id, CancellationToken ct);
 
@@ -63,6 +66,12 @@ public interface IContainerEngine
     /// <summary>Follows the container's output with lines cut at <see cref="LogLineSplitter.DefaultMaxLineBytes"/>.</summary>
     IAsyncEnumerable<LogLine> FollowLogsAsync(string id, DateTimeOffset? since, CancellationToken ct) =>
         FollowLogsAsync(id, since, LogLineSplitter.DefaultMaxLineBytes, ct);
+
+    /// <summary>
+    /// Copies the regular file at <paramref name="path"/> in the container (running or stopped, its volumes included) to
+    /// the host file <paramref name="destination"/> (made readable by its owner alone).
+    /// </summary>
+    Task CopyFileFromContainerAsync(string id, string path, string destination, CancellationToken ct);
 
     /// <summary>Creates the named volume with its labels; one that exists already is kept as it is, content and labels.</summary>
     Task CreateVolumeAsync(VolumeSpec spec, CancellationToken ct);

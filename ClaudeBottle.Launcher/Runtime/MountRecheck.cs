@@ -13,6 +13,9 @@ internal static class MountRecheck
     public static void Verify(ResolvedBottle bottle)
     {
         var problems = bottle.Mounts.Select(Problem).OfType<string>().ToList();
+        // A cloned repository is read on the host, by git: it must still be the folder that was approved.
+        if (bottle.WorkspaceClone?.Origin is { } repository && HostPathRules.Recheck(repository) is { } changed)
+            problems.Add(changed);
         if (problems.Count > 0)
             throw new InvalidOperationException(string.Join("; ", problems));
     }

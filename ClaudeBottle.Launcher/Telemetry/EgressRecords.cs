@@ -24,7 +24,7 @@ internal static class EgressRecords
             Host = Clip(original.Host)!, Method = Clip(original.Method), Target = Clip(original.Target), Scanner = Clip(original.Scanner), Reason = Clip(original.Reason),
             Rule = Clip(original.Rule),
         };
-        var verb = decision.Flagged ? "flagged" : decision.Allowed ? "allowed" : "blocked";
+        var verb = decision.Live ? "allowed-live" : decision.Flagged ? "flagged" : decision.Allowed ? "allowed" : "blocked";
         var record = new LogRecord
         {
             TimeUnixNano = (ulong)(decision.Time.ToUnixTimeMilliseconds() * 1_000_000),

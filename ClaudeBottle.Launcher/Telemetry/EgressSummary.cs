@@ -19,6 +19,7 @@ public sealed class EgressSummary
     private readonly Lock _gate = new();
     private readonly Column _allowed = new();
     private readonly Column _blocked = new();
+    private readonly SortedSet<string> _live = new(StringComparer.Ordinal);
 
     private sealed class Column
     {
@@ -28,11 +29,16 @@ public sealed class EgressSummary
         public long Untracked { get; set; }
     }
 
-    /// <summary>Counts <paramref name="decision"/>; true when its host is new to its column (worth showing at once).</summary>
+    /// <summary>
+    /// Counts <paramref name="decision"/>; true when its host is new to its column (worth showing at once). A host allowed
+    /// live is no request: it is listed, not counted, and only as many as are tracked by name.
+    /// </summary>
     public bool Add(EgressDecision decision)
     {
         lock (_gate)
         {
+            if (decision.Live)
+                return _live.Count < MaxTracked && decision.Host.Length <= MaxHostLength && _live.Add(decision.Host);
             var column = decision.Allowed ? _allowed : _blocked;
             if (column.Counts.TryGetValue(decision.Host, out var count))
             {
@@ -56,6 +62,30 @@ public sealed class EgressSummary
         {
             lock (_gate)
                 return _blocked.Counts.Count;
+        }
+    }
+
+    /// <summary>The hosts blocked by name, most tried first: what may be allowed live.</summary>
+    public IReadOnlyList<string> BlockedHostNames()
+    {
+        lock (_gate)
+            return [.. _blocked.Counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key)];
+    }
+
+    /// <summary>Hosts the proxies took into their allowlist while the bottle ran, in order of name.</summary>
+    public IReadOnlyList<string> LiveAllowedHosts()
+    {
+        lock (_gate)
+            return [.. _live];
+    }
+
+    /// <summary>The same as text: <c>(none)</c>, or the names.</summary>
+    public string LiveAllowed
+    {
+        get
+        {
+            lock (_gate)
+                return _live.Count == 0 ? "(none)" : string.Join(", ", _live);
         }
     }
 

@@ -8,6 +8,7 @@ from mitmproxy import http
 from mitmproxy.proxy import commands, events, layer, layers
 from mitmproxy.proxy.layers import modes
 
+from edge_ca import constrained_domains, within
 from edge_log import DecisionLog, flow_url
 from edge_redact import Redactor, StreamRedactor
 from edge_rules import Rule, Rules, host_matches
@@ -47,6 +48,11 @@ class Edge:
         self.rules = Rules([Rule.parse(r) for r in config.get("rules") or []])
         self.pass_through = list(config.get("passThrough") or [])
         self.allowlist = list(config.get("allowlist") or [])
+        # What the run CA was constrained to at start (entry.py made it from the same list): it can sign for nothing else.
+        self.ca_domains = constrained_domains(self.allowlist)
+        # Hosts allowed live that the CA may not sign for: their tunnels are relayed unopened. Unlike pass-through
+        # hosts, their plain HTTP is still checked, since it needs no certificate.
+        self.live_unopened: list[str] = []
         self.warn_only = list(config.get("warnOnlyHosts") or [])
         self.placeholders = sorted((p for p in (config.get("placeholders") or {}).values() if p), key=len, reverse=True)
         self.redactor = Redactor(secrets, config.get("placeholders") or {})
@@ -72,7 +78,7 @@ class Edge:
         # TLS SNI (which mitmproxy's ignore_hosts also honours): a client could otherwise name a pass-through host in
         # its SNI and reach any allowlisted host without rules, DLP or injection.
         address = nextlayer.context.server.address
-        if len(stack) >= 2 and address and self.is_pass_through(address[0]) and not isinstance(nextlayer.layer, layers.TCPLayer):
+        if len(stack) >= 2 and address and self.relayed_unopened(address[0]) and not isinstance(nextlayer.layer, layers.TCPLayer):
             self.replace(nextlayer, lambda context: layers.TCPLayer(context, ignore=True))
 
     @staticmethod
@@ -93,8 +99,24 @@ class Edge:
             flow.response = http.Response.make(403, f"claude-bottle: refused: {reason}\n".encode(), {"Content-Type": "text/plain; charset=utf-8"})
             self.log.event("blocked", level="warn", method="CONNECT", target=f"{host}:{flow.request.port}", scanner="allowlist", reason=reason)
 
+    def allow_live(self, allowlist: list[str]) -> None:
+        """Takes the allowlist as reread on SIGHUP (a host allowed from the dashboard). A new host outside the CA's
+        names has its tunnels relayed unopened, as a pass-through host's are: the agent would refuse a certificate the
+        CA may not sign. pipelock, told first, decides on every CONNECT as before."""
+        added = [h for h in (e.lower().rstrip(".") for e in allowlist) if h not in self.allowlist]
+        for host in added:
+            inspected = within(host, self.ca_domains)
+            if not inspected:
+                self.live_unopened = self.live_unopened + [host]
+            self.log.event("allowed_live", target=host, scanner="dashboard", inspected=inspected,
+                           reason="allowed for the rest of the run from the dashboard" + ("" if inspected else "; relayed without inspection"))
+        self.allowlist = [h.lower().rstrip(".") for h in allowlist]
+
     def is_pass_through(self, host: str) -> bool:
         return any(host_matches(p, host) for p in self.pass_through)
+
+    def relayed_unopened(self, host: str) -> bool:
+        return self.is_pass_through(host) or host.lower().rstrip(".") in self.live_unopened
 
     # --- requests --------------------------------------------------------------------------------------------------
 

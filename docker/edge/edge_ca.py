@@ -10,11 +10,19 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 
+def constrained_domains(allowlist: list[str]) -> list[str]:
+    """The names the CA may sign for, each with every name under it (an X.509 DNS name constraint is a subtree)."""
+    return [h[2:] if h.startswith("*.") else h for h in (entry.lower().rstrip(".") for entry in allowlist)]
+
+
+def within(host: str, domains: list[str]) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 def permitted_names(allowlist: list[str]) -> list[x509.GeneralName]:
     names: list[x509.GeneralName] = []
-    for entry in allowlist:
-        host = entry.lower().rstrip(".")
-        host = host[2:] if host.startswith("*.") else host
+    for host in constrained_domains(allowlist):
         try:
             names.append(x509.IPAddress(ipaddress.ip_network(host)))
         except ValueError:

@@ -6,6 +6,7 @@ Exit codes: 2 the configuration is unusable; 3 no secrets were given, or a crede
 import asyncio
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -22,6 +23,7 @@ SECRET_FILE = "/run/secrets/claude-bottle-edge"
 PRIVATE = "/run/claude-bottle-edge"
 PUBLIC = "/var/lib/claude-bottle-ca"
 SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+PIPELOCK_ADDRESS = "CLAUDE_BOTTLE_PIPELOCK_ADDRESS"
 
 
 def fail(code: int, message: str):
@@ -73,11 +75,36 @@ def read_config() -> dict:
         for key in ("bottle", "upstreamProxy", "scanApi", "allowlist"):
             if key not in config:
                 fail(2, f"{CONFIG}: $.{key} is missing; the launcher writes it: rebuild the bottle's plan")
+        address = os.environ.get(PIPELOCK_ADDRESS)
+        if address:
+            config["upstreamProxy"] = at_address(config["upstreamProxy"], address)
+            config["scanApi"]["url"] = at_address(config["scanApi"]["url"], address)
         return config
     except OSError as e:
         fail(2, f"{CONFIG} cannot be read ({e.strerror}); mount the edge's configuration there")
     except ValueError as e:
         fail(2, f"{CONFIG} is not valid JSON ({e})")
+
+
+def at_address(url: str, address: str) -> str:
+    """The URL with its host replaced by an address, its port and path kept. In Kubernetes the edge has no DNS (it holds
+    the real credentials): the publisher gives it pipelock's Service address in PIPELOCK_ADDRESS instead of the name."""
+    parsed = urllib.parse.urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    return parsed._replace(netloc=f"{host}:{parsed.port}" if parsed.port else host).geturl()
+
+
+def reload_allowlist(edge) -> None:
+    try:
+        with open(CONFIG, encoding="utf-8") as f:
+            allowlist = json.load(f)["allowlist"]
+        if not isinstance(allowlist, list) or not all(isinstance(h, str) for h in allowlist):
+            raise ValueError("$.allowlist is not a list of host names")
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"claude-bottle edge: {CONFIG} could not be read again ({e}); the allowlist stays as it was",
+              file=sys.stderr, flush=True)
+        return
+    edge.allow_live(allowlist)
 
 
 def check_names(config: dict, secrets: dict[str, str]) -> None:
@@ -156,7 +183,10 @@ async def run(config: dict, secrets: dict[str, str], upstream_bundle: str) -> No
     # mitmproxy's own messages go to stderr: stdout carries decision lines only.
     master.addons.add(termlog.TermLog(out=sys.stderr, err=sys.stderr))
     scan = ScanClient(config["scanApi"]["url"], config["scanApi"]["token"], config["bottle"])
-    master.addons.add(Edge(config, secrets, log, scan), Ready(log, port, config["upstreamProxy"]))
+    edge = Edge(config, secrets, log, scan)
+    master.addons.add(edge, Ready(log, port, config["upstreamProxy"]))
+    # The app host rewrites edge.json and sends SIGHUP to allow a host live; only the allowlist is read again.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_allowlist, edge)
     master.options.update(
         mode=f"upstream:{config['upstreamProxy']}",
         listen_host="0.0.0.0",

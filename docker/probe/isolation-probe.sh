@@ -2,7 +2,7 @@
 # or PROBE FAILED; exits non-zero on any failure, including one of its own.
 #
 #   isolation-probe.sh --proxy-host NAME --proxy-port PORT [--proxy-address IP] [--gateway IP]... [--port PORT]...
-#                      [--absent-name NAME]...
+#                      [--absent-name NAME]... [--overlay] [--allow-ipv6]
 #
 # Promises checked, from the agent's place (its network, its user):
 #   - the proxy answers /health at its address (when given: the probe may start before the proxy does), then by the
@@ -12,11 +12,20 @@
 #     A connection or a refusal means packets got there and back; only silence, or no route, passes;
 #   - no IPv6 on any interface but loopback;
 #   - no name given as absent resolves (pipelock's: it is on another network, and the agent must not reach it).
+# --overlay (a swarm stack): an internal overlay gives no default route (measured on 20.10), and the first address of
+# its subnet is the overlay's own bridge, in a namespace of the engine's with no route anywhere: it refuses every port.
+# There, and only there, a refusal passes for silence; an accepted connection still fails. Anything else (a network
+# edited to be non-internal, docker_gwbridge) brings a default route whose gateway is the host, also the first address
+# of its subnet: so with --overlay a default route fails the probe, and an address a route names as its gateway is
+# never relaxed.
+# --allow-ipv6 (Kubernetes): the pod may have IPv6, which the NetworkPolicies govern as they do IPv4; not a failure.
 set -u
 proxy_host="" proxy_port="" proxy_address="" silence=0.5
-gateways=() ports=() absent=()
+gateways=() ports=() absent=() overlay=0 allow_ipv6=0 firsts=" " routed=" " default=0
 finish() { if [ "$1" = 0 ]; then echo "PROBE OK"; exit 0; fi; echo "PROBE FAILED"; exit 1; }
 while [ $# -gt 0 ]; do
+  if [ "$1" = --overlay ]; then overlay=1; shift; continue; fi
+  if [ "$1" = --allow-ipv6 ]; then allow_ipv6=1; shift; continue; fi
   case "$1" in
     --proxy-host) proxy_host=$2 ;;
     --proxy-port) proxy_port=$2 ;;
@@ -42,13 +51,17 @@ first_address() { printf '%d.%d.%d.%d' "0x${1:6:2}" "0x${1:4:2}" "0x${1:2:2}" "$
 if [ ! -r /proc/net/route ]; then echo "FAIL the probe cannot read its routes"; finish 1; fi
 while read -r iface destination gateway _; do
   [ "$iface" = Iface ] && continue
-  if [ "$gateway" != 00000000 ]; then gateways+=("$(address "$gateway")")
-  elif [ "$destination" != 00000000 ]; then gateways+=("$(first_address "$destination")"); fi
+  [ "$destination" = 00000000 ] && default=1
+  if [ "$gateway" != 00000000 ]; then gateways+=("$(address "$gateway")"); routed+="$(address "$gateway") "
+  elif [ "$destination" != 00000000 ]; then gateways+=("$(first_address "$destination")"); firsts+="$(first_address "$destination") "; fi
 done </proc/net/route
+if [ $overlay = 1 ] && [ $default = 1 ]; then
+  echo "FAIL the bottle has a default route: a swarm bottle's overlays must be internal, which route nowhere"; fail=1
+fi
 
 # Bottle networks are IPv4 only, and the gateways above are all the probe can know of: an IPv6 address on any interface
 # but loopback (a link-local one included) is a way it does not check, so it fails.
-if [ -r /proc/net/if_inet6 ]; then
+if [ $allow_ipv6 = 0 ] && [ -r /proc/net/if_inet6 ]; then
   while read -r ipv6 _ _ _ _ iface; do
     [ "$iface" = lo ] && continue
     echo "FAIL the bottle has IPv6 (${ipv6:0:4}:${ipv6:4:4}:...:${ipv6:28:4} on $iface): its networks must be IPv4 only"; fail=1
@@ -60,7 +73,7 @@ reach() { # 0: it answered (a connection, or a refusal: packets got there and ba
   local out rc
   out=$(connects "$1" "$2" "$silence"); rc=$?
   [ $rc = 0 ] && return 0
-  case "$out" in *refused*) return 0 ;; esac
+  case "$out" in *refused*) return 3 ;; esac
   [ $rc = 124 ] && return 1
   case "$out" in *"No route to host"*|*"Network is unreachable"*|*"timed out"*) return 1 ;; esac
   return 2
@@ -69,6 +82,8 @@ check() {
   reach "$1" "$2"
   case $? in
     0) echo "FAIL $1:$2 answered: the bottle reaches it directly" ;;
+    3) if [ $overlay = 1 ] && [[ "$firsts" == *" $1 "* ]] && [[ "$routed" != *" $1 "* ]]; then echo "SILENT $1:$2 (refused by the overlay's own bridge)"
+       else echo "FAIL $1:$2 answered: the bottle reaches it directly"; fi ;;
     1) echo "SILENT $1:$2" ;;
     *) echo "FAIL $1:$2 could not be tried" ;;
   esac

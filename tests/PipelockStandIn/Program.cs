@@ -5,7 +5,7 @@ using PipelockStandIn;
 
 return args switch
 {
-    ["run", "--config", var path, ..] => await ProxyServer.RunAsync(StandInConfig.Load(path)),
+    ["run", "--config", var path, ..] => await ProxyServer.RunAsync(path),
     ["healthcheck", "--addr", var addr] => await HealthCheck.RunAsync(addr),
     ["healthcheck"] => await HealthCheck.RunAsync("127.0.0.1:8888"),
     _ => Usage(),

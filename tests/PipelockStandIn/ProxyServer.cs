@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -6,8 +7,26 @@ namespace PipelockStandIn;
 
 internal static class ProxyServer
 {
-    public static async Task<int> RunAsync(StandInConfig config)
+    /// <summary>The configuration as last read: pipelock rereads its file on SIGHUP, and so does the stand-in.</summary>
+    private static StandInConfig _current = null!;
+
+    public static async Task<int> RunAsync(string path)
     {
+        var config = _current = StandInConfig.Load(path);
+        // As pipelock: the allowlist and modes follow the file; listeners stay as they were started.
+        using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            try
+            {
+                _current = StandInConfig.Load(path);
+                Log.Event("info", "config_reload", new Dictionary<string, string?> { ["allowlist"] = string.Join(",", _current.Allowlist), ["standin"] = "true" });
+            }
+            catch (Exception e) when (e is IOException or YamlDotNet.Core.YamlException or InvalidCastException or InvalidOperationException)
+            {
+                Log.Event("error", "config_reload_failed", new Dictionary<string, string?> { ["error"] = e.Message });
+            }
+        });
         var (host, port) = SplitHostPort(config.Listen, 8888);
         var listener = new TcpListener(host == "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(host), port);
         listener.Start(512);
@@ -22,7 +41,7 @@ internal static class ProxyServer
         // As pipelock does: /metrics and /stats on the main port, unless metrics_listen gives them a listener of their own.
         var metrics = config.MetricsListen is { } metricsListen ? ServeAsync(Listen(metricsListen), MetricsOnlyAsync, stop.Token) : Task.CompletedTask;
         var scanApi = config.ScanApi is { } scan ? ScanApiServer.RunAsync(scan, stop.Token) : Task.CompletedTask;
-        await ServeAsync(listener, client => HandleAsync(client, config), stop.Token);
+        await ServeAsync(listener, client => HandleAsync(client, Volatile.Read(ref _current)), stop.Token);
         await metrics;
         await scanApi;
         return 0;

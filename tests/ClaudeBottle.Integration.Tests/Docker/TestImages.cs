@@ -60,6 +60,16 @@ public static class TestImages
                 echo '{"type":"result","subtype":"success","is_error":false,"num_turns":2,"total_cost_usd":0.0042,"result":"all good"}'
                 """);
 
+    /// <summary>A stand-in for Claude with git (as the standard image has it), running <paramref name="script"/> in /workspace.</summary>
+    public static Task<string> GitClaudeAsync(string script) => OnceAsync($"git-claude\n{script}", () => BuildAsync("claude-bottle-test/git-claude", $$"""
+        FROM {{TestEngine.BaseImage}}
+        RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends git >/dev/null && rm -rf /var/lib/apt/lists/*
+        RUN useradd --create-home --uid 1000 claude && mkdir -p /home/claude/.claude/skills /workspace && chown -R claude /home/claude /workspace
+        COPY claude /usr/local/bin/claude
+        USER claude
+        WORKDIR /workspace
+        """, files: [Script("claude", script)]));
+
     /// <summary>An interactive stand-in for Claude: reads one line from its terminal, echoes it, exits with code 5.</summary>
     public static Task<string> InteractiveClaudeAsync() => ClaudeImageAsync("claude-bottle-test/interactive-claude", """
         echo "fake claude ready, tty: $(test -t 0 && echo yes || echo no)"

@@ -48,7 +48,12 @@ internal sealed class AppHostRun : IAsyncDisposable
     public static Task<AppHostRun> StartWithoutApprovalAsync(string manifestDirectory) =>
         StartAsync(manifestDirectory, null, approve: false, []);
 
-    private static async Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot, bool approve, string[] args)
+    /// <summary>With --yes, and <paramref name="services"/> changing the app host's services before it is built.</summary>
+    public static Task<AppHostRun> StartWithServicesAsync(string manifestDirectory, Action<IServiceCollection> services, params string[] args) =>
+        StartAsync(manifestDirectory, null, approve: true, args, services);
+
+    private static async Task<AppHostRun> StartAsync(string manifestDirectory, string? stateRoot, bool approve, string[] args,
+        Action<IServiceCollection>? services = null)
     {
         stateRoot ??= System.IO.Directory.CreateTempSubdirectory("claude-bottle-state-").FullName;
         // Built once here, so that concurrent app hosts find them rather than each building them.
@@ -70,6 +75,7 @@ internal sealed class AppHostRun : IAsyncDisposable
         ];
         using var cts = new CancellationTokenSource(Timeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ClaudeBottle_AppHost>(all, cts.Token);
+        services?.Invoke(builder.Services);
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         return new AppHostRun(app, stateRoot, manifestDirectory);

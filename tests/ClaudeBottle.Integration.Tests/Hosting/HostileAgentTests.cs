@@ -99,16 +99,33 @@ public sealed class HostileAgentTests(ITestOutputHelper output)
         using var dashboard = await DashboardApi.LoginAsync(host.Text);
         await using var scope = new TestScope();
 
-        // The flood is on: the hostile agent's line is written and its sink has passed requests on.
+        // The flood is on: the hostile agent's line is written and its sink has passed requests on. The agent is looked up
+        // again if it is gone before its log could be followed (a container found while its start was still being made
+        // can be replaced), and the app host's output explains a bottle that ended instead.
         string? agent = null;
-        await AppHostCrashTests.WaitUntilAsync(async () =>
-            (agent = (await AppHostRun.ObjectsAsync(stateRoot)).FirstOrDefault(o => o.Kind == LabelledKind.Container && o.Name.EndsWith("-hostile-agent", StringComparison.Ordinal))?.Id) is not null,
-            $"the hostile agent exists; the app host printed:\n{host.Text}");
         using var engine = new DockerContainerEngine();
-        using (var follow = new CancellationTokenSource(AppHostRun.Timeout))
-            await foreach (var line in engine.FollowLogsAsync(agent!, null, LogLineSplitter.DefaultMaxLineBytes, follow.Token))
-                if (line.Text.StartsWith("hostile: the long line is written", StringComparison.Ordinal))
-                    break;
+        for (var attempt = 1; ; attempt++)
+        {
+            await AppHostCrashTests.WaitUntilAsync(async () =>
+                (agent = (await AppHostRun.ObjectsAsync(stateRoot)).FirstOrDefault(o => o.Kind == LabelledKind.Container && o.Name.EndsWith("-hostile-agent", StringComparison.Ordinal))?.Id) is not null,
+                $"the hostile agent exists; the app host printed:\n{host.Text}");
+            try
+            {
+                using var follow = new CancellationTokenSource(AppHostRun.Timeout);
+                await foreach (var line in engine.FollowLogsAsync(agent!, null, LogLineSplitter.DefaultMaxLineBytes, follow.Token))
+                    if (line.Text.StartsWith("hostile: the long line is written", StringComparison.Ordinal))
+                        break;
+                break;
+            }
+            catch (global::Docker.DotNet.DockerContainerNotFoundException) when (attempt < 3)
+            {
+                output.WriteLine($"the hostile agent {agent} was gone before its log could be followed; looking again");
+            }
+            catch (global::Docker.DotNet.DockerContainerNotFoundException e)
+            {
+                throw new InvalidOperationException($"the hostile agent keeps disappearing ({e.Message}); the app host printed:\n{host.Text}", e);
+            }
+        }
 
         // While it goes on, the other bottle runs and its telemetry reaches the dashboard.
         await AppHostCrashTests.WaitUntilAsync(async () => (await dashboard.LogsAsync("calm-agent")).Contains(CalmEvent, StringComparison.Ordinal),

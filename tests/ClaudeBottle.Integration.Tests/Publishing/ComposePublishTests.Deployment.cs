@@ -58,19 +58,12 @@ public sealed partial class ComposePublishTests
         }
     }
 
-    /// <summary>What a publish drew at random: the scan API's token and the placeholders, from the edge's configuration.</summary>
+    /// <summary>What a publish derived: the scan API's token and the placeholders, from the edge's configuration.</summary>
     private static (string Token, Dictionary<string, string> Placeholders) Drawn(string directory)
     {
         var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Join(directory, "edge", "probe.json")))!;
         return (config["scanApi"]!["token"]!.GetValue<string>(),
             config["placeholders"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()));
-    }
-
-    private static Dictionary<string, string> Normalised(string directory)
-    {
-        var (token, placeholders) = Drawn(directory);
-        return Tree(directory).ToDictionary(f => f.Key, f => placeholders.Aggregate(f.Value.Replace(token, "TOKEN", StringComparison.Ordinal),
-            (text, p) => text.Replace(p.Value, $"PLACEHOLDER({p.Key})", StringComparison.Ordinal)));
     }
 
     private static async Task ComposeAsync(string directory, params string[] args)

@@ -76,4 +76,28 @@ public sealed class PlaceholderTests
         placeholder.Should().NotStartWith(value[..(value.LastIndexOfAny(['-', '_']) + 1)]);
         placeholder.Length.Should().Be(Math.Max(value.Length, Placeholder.MinimumLength));
     }
+
+    [Fact]
+    public void A_derived_placeholder_is_the_same_for_the_same_seed_and_purpose_and_keeps_the_shape()
+    {
+        var (one, again) = (new DerivedDraw("seed"), new DerivedDraw("seed"));
+
+        var placeholder = Placeholder.For(ClaudeToken, one, "CLAUDE_BOTTLE_OAUTH_TOKEN");
+
+        placeholder.Should().Be(Placeholder.For(ClaudeToken, again, "CLAUDE_BOTTLE_OAUTH_TOKEN"));
+        placeholder.Should().StartWith("sk-ant-oat01-").And.HaveLength(ClaudeToken.Length).And.NotBe(ClaudeToken);
+        Placeholder.For(ClaudeToken, one, "OTHER").Should().NotBe(placeholder, "each variable derives its own");
+        Placeholder.For(ClaudeToken, new DerivedDraw("another seed"), "CLAUDE_BOTTLE_OAUTH_TOKEN").Should().NotBe(placeholder);
+    }
+
+    [Fact]
+    public void A_derived_string_uses_every_character_of_its_alphabet_and_no_other()
+    {
+        var drawn = new DerivedDraw("seed").String("purpose", "abc", 3000);
+
+        drawn.Should().HaveLength(3000).And.Match(d => d.All("abc".Contains));
+        // Uniform: each letter near a third (rejection sampling; a biased modulo would still pass this, a stuck draw not).
+        foreach (var c in "abc")
+            drawn.Count(x => x == c).Should().BeInRange(850, 1150);
+    }
 }

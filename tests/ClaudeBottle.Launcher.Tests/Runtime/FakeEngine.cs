@@ -94,6 +94,16 @@ internal sealed class FakeEngine : IContainerEngine
         return Task.CompletedTask;
     }
     public Task StopContainerAsync(string id, TimeSpan grace, CancellationToken ct) { RunningIds.TryRemove(id, out _); return Task.CompletedTask; }
+    /// <summary>The signals sent to each container, in order.</summary>
+    public ConcurrentQueue<(string Id, string Signal)> Signals { get; } = [];
+    public Task SignalContainerAsync(string id, string signal, CancellationToken ct)
+    {
+        Step();
+        if (!RunningIds.ContainsKey(id))
+            throw new InvalidOperationException($"container {id} is not running");
+        Signals.Enqueue((id, signal));
+        return Task.CompletedTask;
+    }
     public Task RemoveContainerAsync(string id, CancellationToken ct) { Step(); Containers.TryRemove(id, out _); RunningIds.TryRemove(id, out _); return Task.CompletedTask; }
 
     /// <summary>Agents run until they are removed (or the waiter gives up), instead of exiting at once.</summary>
@@ -134,6 +144,17 @@ internal sealed class FakeEngine : IContainerEngine
 
     /// <summary>Named volumes by name, each with the files a test put in it (a volume made anew is empty).</summary>
     public ConcurrentDictionary<string, (VolumeSpec Spec, ConcurrentDictionary<string, string> Files)> Volumes { get; } = [];
+
+    /// <summary>The files containers hold, by container id and path, for <see cref="CopyFileFromContainerAsync"/>.</summary>
+    public ConcurrentDictionary<(string Id, string Path), byte[]> Files { get; } = [];
+
+    public async Task CopyFileFromContainerAsync(string id, string path, string destination, CancellationToken ct)
+    {
+        Step();
+        if (!Files.TryGetValue((id, path), out var content))
+            throw new InvalidOperationException($"no file {path} in container {id}");
+        await File.WriteAllBytesAsync(destination, content, ct);
+    }
 
     public Task CreateVolumeAsync(VolumeSpec spec, CancellationToken ct)
     {

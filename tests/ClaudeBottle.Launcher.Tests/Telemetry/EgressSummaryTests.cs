@@ -63,4 +63,26 @@ public sealed class EgressSummaryTests
 
         summary.Allowed.Should().StartWith("h11.example (12), h10.example (11), ").And.EndWith("h02.example (3), others (3)");
     }
+
+    [Fact]
+    public void A_host_allowed_live_is_listed_not_counted_and_the_blocked_hosts_are_named_most_tried_first()
+    {
+        var summary = new EgressSummary();
+        summary.Add(Decision(false, "pypi.org"));
+        summary.Add(Decision(false, "pypi.org"));
+        summary.Add(Decision(false, "evil.example"));
+
+        summary.BlockedHostNames().Should().Equal("pypi.org", "evil.example");
+        summary.LiveAllowed.Should().Be("(none)");
+        var live = EgressDecision.TryParse("""{"time":"2026-12-02T01:00:00.000Z","level":"info","event":"allowed_live","agent":"a","target":"pypi.org","scanner":"dashboard","inspected":false,"reason":"allowed for the rest of the run from the dashboard"}""")!;
+        live.Live.Should().BeTrue();
+        live.Allowed.Should().BeTrue();
+
+        summary.Add(live).Should().BeTrue("shown at once");
+        summary.Add(live).Should().BeFalse();
+
+        summary.LiveAllowed.Should().Be("pypi.org");
+        summary.LiveAllowedHosts().Should().Equal("pypi.org");
+        summary.Allowed.Should().Be("(none)", "allowing a host is no request to it");
+    }
 }

@@ -1,0 +1,6 @@
+namespace ClaudeBottle.Launcher.Publishing;
+
+public sealed class ComposePlacement
+{
+    public required List<string> Constraints { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace ClaudeBottle.Launcher.Publishing;
+
+public sealed class ComposeResources
+{
+    public required ComposeLimits Limits { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace ClaudeBottle.Launcher.Publishing;
+
+public sealed class ComposeSecret
+{
+    public required string File { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace ClaudeBottle.Launcher.Publishing;
+
+public sealed class ComposeServiceNetwork
+{
+    public List<string>? Aliases { get; init; }
+}
