@@ -42,7 +42,7 @@ public static class ClaudeBottleBuilderExtensions
         {
             // Publishing writes ${NAME} references, so it needs none of the variables set.
             var published = ComposePublisher.Resolve(manifest);
-            var settings = new ComposeSettings
+            var settings = new PublishSettings
             {
                 PipelockImage = options.Pipelock.Image,
                 AgentImage = options.AgentImageSettings,
@@ -53,27 +53,18 @@ public static class ClaudeBottleBuilderExtensions
                 MaxContextBytes = options.MaxBuildContextBytes,
             };
             // One choice, one place: ClaudeBottle:Publish:Target (validated above, with the other options).
-            switch (options.Publish.Chosen)
+            var target = options.Publish.Chosen ?? PublishTarget.Compose;
+            IBottleDeployment deployment = target switch
             {
-                case PublishTarget.Swarm:
-                    builder.AddResource(new BottleSwarmEnvironment("swarm", published, settings)).ExcludeFromManifest();
-                    break;
-                case PublishTarget.Kubernetes:
-                    builder.AddResource(new BottleKubernetesEnvironment("kubernetes", published, new KubernetesSettings
-                    {
-                        PipelockImage = settings.PipelockImage,
-                        AgentImage = settings.AgentImage,
-                        PrebuiltAgentImage = settings.PrebuiltAgentImage,
-                        EdgeImage = settings.EdgeImage,
-                        ProbeImage = settings.ProbeImage,
-                        MaxContextBytes = settings.MaxContextBytes,
-                        ClusterCidrs = builder.Configuration.GetSection(KubernetesSettings.ClusterCidrsKey).Get<string[]>() ?? [],
-                    })).ExcludeFromManifest();
-                    break;
-                default:
-                    builder.AddResource(new BottleComposeEnvironment("compose", published, settings)).ExcludeFromManifest();
-                    break;
-            }
+                PublishTarget.Swarm => new SwarmDeployment(published, settings),
+                PublishTarget.Kubernetes => new KubernetesDeployment(published, new KubernetesSettings
+                {
+                    Common = settings,
+                    ClusterCidrs = builder.Configuration.GetSection(KubernetesSettings.ClusterCidrsKey).Get<string[]>() ?? [],
+                }),
+                _ => new ComposeDeployment(published, settings),
+            };
+            builder.AddResource(new BottlePublishEnvironment(target.ToString().ToLowerInvariant(), deployment)).ExcludeFromManifest();
             return [];
         }
 

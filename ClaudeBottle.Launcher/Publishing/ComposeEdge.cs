@@ -28,7 +28,7 @@ internal static class ComposeEdge
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>The edge image's tag, its build context written into <paramref name="files"/> unless a ready image is named.</summary>
-    public static (string Image, ComposeBuild? Build) Image(ComposeSettings settings, SortedDictionary<string, byte[]> files) =>
+    public static (string Image, ComposeBuild? Build) Image(PublishSettings settings, SortedDictionary<string, byte[]> files) =>
         ComposeImages.Product("edge", AgentImages.EdgePlan(settings.AgentImage, settings.EdgeImage), files);
 
     /// <summary>The edge's configuration file in the output (placeholders and the scan API token, never a value).</summary>

@@ -11,7 +11,7 @@ namespace ClaudeBottle.Launcher.Publishing;
 internal static class ComposeProbe
 {
     /// <summary>The probe image's tag, its build context written into <paramref name="files"/> unless a ready image is named.</summary>
-    public static (string Image, ComposeBuild? Build) Image(ComposeSettings settings, SortedDictionary<string, byte[]> files) =>
+    public static (string Image, ComposeBuild? Build) Image(PublishSettings settings, SortedDictionary<string, byte[]> files) =>
         ComposeImages.Product("probe", AgentImages.ProbePlan(settings.AgentImage, settings.ProbeImage), files);
 
     /// <summary>

@@ -6,24 +6,6 @@ using ClaudeBottle.Launcher.Planning;
 
 namespace ClaudeBottle.Launcher.Publishing;
 
-/// <summary>What a published deployment is made from, besides the bottles.</summary>
-public sealed record ComposeSettings
-{
-    public string PipelockImage { get; init; } = Planning.PipelockImage.Reference;
-    public AgentImageSettings AgentImage { get; init; } = new();
-    public string? PrebuiltAgentImage { get; init; }
-    /// <summary>A ready isolation-probe image; built from <c>docker/probe</c> when unset.</summary>
-    public string? ProbeImage { get; init; }
-    /// <summary>A ready edge image (<c>ClaudeBottle:EdgeImage</c>); built from <c>docker/edge</c> when unset.</summary>
-    public string? EdgeImage { get; init; }
-
-    /// <summary>The manifest's folder: a build context is published only from inside it. Null: no such check (tests).</summary>
-    public string? ManifestDirectory { get; init; }
-
-    /// <summary>The cap on a build context (<c>ClaudeBottle:MaxBuildContextSize</c>).</summary>
-    public long MaxContextBytes { get; init; } = BuildContext.DefaultMaxBytes;
-}
-
 /// <summary>
 /// Writes a Docker Compose deployment of the bottles: the same topology as run mode (it is made from the same
 /// <see cref="BottlePlan"/>): per bottle three networks, pipelock, the edge, the isolation probe and the agent. No real
@@ -42,7 +24,7 @@ public static class ComposePublisher
     /// <param name="settings">Images and options of the deployment.</param>
     /// <param name="executables">Receives the paths of files that must be executable (scripts of build contexts and skills).</param>
     /// <param name="links">Receives the symbolic links of build contexts (path, then the link's text): written as links, never followed.</param>
-    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings, ISet<string>? executables = null,
+    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, PublishSettings settings, ISet<string>? executables = null,
         IDictionary<string, string>? links = null)
     {
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
@@ -63,7 +45,7 @@ public static class ComposePublisher
     /// The compose model of the bottles, their other files written into <paramref name="files"/>: what the compose file
     /// is written from, and what the swarm stack is made from (<see cref="SwarmPublisher"/>).
     /// </summary>
-    internal static ComposeFile Compose(IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings, SortedDictionary<string, byte[]> files,
+    internal static ComposeFile Compose(IReadOnlyList<ResolvedBottle> bottles, PublishSettings settings, SortedDictionary<string, byte[]> files,
         ISet<string> executables, IDictionary<string, string> links)
     {
         var compose = new ComposeFile();
@@ -132,7 +114,7 @@ public static class ComposePublisher
     /// <summary>The bottles for publishing (<see cref="PublishResolution.Resolve"/>).</summary>
     public static IReadOnlyList<ResolvedBottle> Resolve(BottleManifest manifest) => PublishResolution.Resolve(manifest);
 
-    private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, ComposeSettings settings, SortedDictionary<string, byte[]> files,
+    private static (string Image, ComposeBuild? Build) AgentImage(ResolvedBottle bottle, PublishSettings settings, SortedDictionary<string, byte[]> files,
         ISet<string> executables, IDictionary<string, string> links)
     {
         // A deployment carries nothing from outside the manifest's folder; the context is read as docker build reads it.

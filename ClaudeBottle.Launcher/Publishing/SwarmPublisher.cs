@@ -16,7 +16,7 @@ public static class SwarmPublisher
     public const string BuildScriptName = "build-images.sh";
 
     /// <summary>The files of the stack, by path relative to the output directory (see <see cref="ComposePublisher.Publish"/>).</summary>
-    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, ComposeSettings settings, ISet<string>? executables = null,
+    public static SortedDictionary<string, byte[]> Publish(IReadOnlyList<ResolvedBottle> bottles, PublishSettings settings, ISet<string>? executables = null,
         IDictionary<string, string>? links = null)
     {
         executables ??= new HashSet<string>(StringComparer.Ordinal);

@@ -35,9 +35,9 @@ public static class KubernetesPublisher
     {
         KubernetesPolicies.CheckClusterCidrs(settings.ClusterCidrs);
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        var extraCa = settings.AgentImage.ExtraCaCertificatesFile is { } caFile ? File.ReadAllText(caFile) : null;
-        var edgeImage = AgentImages.EdgePlan(settings.AgentImage, settings.EdgeImage).Tag;
-        var probeImage = AgentImages.ProbePlan(settings.AgentImage, settings.ProbeImage).Tag;
+        var extraCa = settings.Common.AgentImage.ExtraCaCertificatesFile is { } caFile ? File.ReadAllText(caFile) : null;
+        var edgeImage = AgentImages.EdgePlan(settings.Common.AgentImage, settings.Common.EdgeImage).Tag;
+        var probeImage = AgentImages.ProbePlan(settings.Common.AgentImage, settings.Common.ProbeImage).Tag;
         var namespaces = new List<IKubernetesObject<V1ObjectMeta>>();
         foreach (var bottle in bottles)
             PublishResolution.RefuseClone(bottle);
@@ -45,9 +45,9 @@ public static class KubernetesPublisher
         {
             var ns = KubernetesNames.Namespace(settings, bottle);
             namespaces.Add(Namespace(ns, bottle));
-            var agentImage = AgentImages.PlanFor(bottle.Image, settings.AgentImage, settings.PrebuiltAgentImage, settings.MaxContextBytes).Tag;
+            var agentImage = AgentImages.PlanFor(bottle.Image, settings.Common.AgentImage, settings.Common.PrebuiltAgentImage, settings.Common.MaxContextBytes).Tag;
             // The files named here are where the ConfigMaps are mounted; nothing is read from them at publish time.
-            var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ComposePublisher.ProjectName, "", "", settings.PipelockImage, agentImage,
+            var plan = BottlePlan.Create(bottle, new BottlePlanSettings(ComposePublisher.ProjectName, "", "", settings.Common.PipelockImage, agentImage,
                 PipelockImage.ConfigPath, extraCa is null ? null : EdgeProxy.ExtraCaPath, EdgeImage: edgeImage, EdgeConfigFile: EdgeProxy.ConfigPath,
                 ScanApiToken: PublishResolution.ScanApiToken(bottle.Name)));
             List<IKubernetesObject<V1ObjectMeta>> objects =

@@ -71,7 +71,25 @@ public sealed class ModelTests
         builder.AddClaudeBottles(Manifest(dir)).Should().BeEmpty();
 
         builder.Resources.OfType<BottleResource>().Should().BeEmpty();
-        builder.Resources.OfType<BottleComposeEnvironment>().Single().Bottles.Select(b => b.Name).Should().Equal("chat", "reviewer");
+        builder.Resources.OfType<BottlePublishEnvironment>().Single().Deployment.Should().BeOfType<ComposeDeployment>().Subject.Bottles.Select(b => b.Name).Should().Equal("chat", "reviewer");
+    }
+
+    [Theory]
+    [InlineData("swarm", typeof(SwarmDeployment))]
+    [InlineData("Kubernetes", typeof(ClaudeBottle.Launcher.Publishing.Kubernetes.KubernetesDeployment))]
+    [InlineData("compose", typeof(ComposeDeployment))]
+    public void The_publish_target_picks_the_one_deployment_written(string target, Type deployment)
+    {
+        using var dir = new TempDirectory();
+        var builder = DistributedApplication.CreateBuilder(["--operation", "publish", "--publisher", "default", "--output-path", Path.Join(dir.Path, "out")]);
+        builder.Configuration["ClaudeBottle:Publish:Target"] = target;
+
+        builder.AddClaudeBottles(Manifest(dir)).Should().BeEmpty();
+
+        var environment = builder.Resources.OfType<BottlePublishEnvironment>().Should().ContainSingle().Subject;
+        environment.Name.Should().Be(target.ToLowerInvariant());
+        environment.Deployment.Should().BeOfType(deployment);
+        environment.Deployment.Bottles.Select(b => b.Name).Should().Equal("chat", "reviewer");
     }
 
     private static IResource? Parent(IResource resource) =>

@@ -19,8 +19,8 @@ public sealed class ComposeEdgeTests
           "agents": { "a": { "bottle": "dev", "prompt": "go" } } }
         """;
 
-    private static SortedDictionary<string, byte[]> Publish(string json, ComposeSettings? settings = null) =>
-        ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Parse(json, "m.json", Path.GetTempPath())), settings ?? new ComposeSettings());
+    private static SortedDictionary<string, byte[]> Publish(string json, PublishSettings? settings = null) =>
+        ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Parse(json, "m.json", Path.GetTempPath())), settings ?? new PublishSettings());
 
     private static YamlMappingNode Compose(SortedDictionary<string, byte[]> files)
     {
@@ -127,7 +127,7 @@ public sealed class ComposeEdgeTests
         built.Keys.Should().Contain(["images/edge/Dockerfile", "images/edge/entry.py", "images/edge/edge_addon.py"]);
         At(Compose(built), "services", "a-edge", "build", "args", "BASE_IMAGE").ToString().Should().Be(new AgentImageSettings().BaseImage);
 
-        var ready = Publish(Manifest("GITHUB_TOKEN", "NPM_TOKEN", "OTHER"), new ComposeSettings { EdgeImage = "mirror.example/edge:1" });
+        var ready = Publish(Manifest("GITHUB_TOKEN", "NPM_TOKEN", "OTHER"), new PublishSettings { EdgeImage = "mirror.example/edge:1" });
         var edge = (YamlMappingNode)At(Compose(ready), "services", "a-edge");
         edge.Children["image"].ToString().Should().Be("mirror.example/edge:1");
         edge.Children.Should().NotContainKey("build");
@@ -139,7 +139,7 @@ public sealed class ComposeEdgeTests
     {
         using var dir = new TempDirectory();
         var ca = dir.Write("extra.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-        var files = Publish(Manifest("GITHUB_TOKEN", "NPM_TOKEN", "OTHER"), new ComposeSettings { AgentImage = new AgentImageSettings { ExtraCaCertificatesFile = ca } });
+        var files = Publish(Manifest("GITHUB_TOKEN", "NPM_TOKEN", "OTHER"), new PublishSettings { AgentImage = new AgentImageSettings { ExtraCaCertificatesFile = ca } });
 
         Strings(At(Compose(files), "services", "a-edge", "volumes")).Should().Contain("./ca/extra-ca-certificates.crt:/etc/claude-bottle/extra-ca.crt:ro");
         JsonNode.Parse(files["edge/a.json"])!["extraCaFile"]!.GetValue<string>().Should().Be("/etc/claude-bottle/extra-ca.crt");

@@ -7,7 +7,7 @@ namespace ClaudeBottle.Launcher.Tests.Publishing;
 
 public sealed class ComposeProbeTests
 {
-    private static (SortedDictionary<string, byte[]> Files, YamlMappingNode Services) Publish(ComposeSettings settings)
+    private static (SortedDictionary<string, byte[]> Files, YamlMappingNode Services) Publish(PublishSettings settings)
     {
         var files = ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "issue-example.jsonc"))), settings);
         var stream = new YamlStream();
@@ -21,7 +21,7 @@ public sealed class ComposeProbeTests
     [Fact]
     public void The_agent_starts_only_after_the_probe_completed_successfully_and_the_probe_after_both_proxies()
     {
-        var (files, services) = Publish(new ComposeSettings());
+        var (files, services) = Publish(new PublishSettings());
 
         At(services, "reviewer-agent", "depends_on", "reviewer-agent-probe", "condition").ToString().Should().Be("service_completed_successfully");
         At(services, "reviewer-agent-probe", "depends_on", "reviewer-proxy", "condition").ToString().Should().Be("service_healthy");
@@ -43,7 +43,7 @@ public sealed class ComposeProbeTests
     [Fact]
     public void A_ready_probe_image_is_used_without_a_build()
     {
-        var (files, services) = Publish(new ComposeSettings { ProbeImage = "mirror.example/probe:1" });
+        var (files, services) = Publish(new PublishSettings { ProbeImage = "mirror.example/probe:1" });
 
         At(services, "reviewer-agent-probe", "image").ToString().Should().Be("mirror.example/probe:1");
         ((YamlMappingNode)At(services, "reviewer-agent-probe")).Children.Should().NotContainKey("build");

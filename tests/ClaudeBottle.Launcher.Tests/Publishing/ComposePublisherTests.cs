@@ -9,7 +9,7 @@ namespace ClaudeBottle.Launcher.Tests.Publishing;
 public sealed class ComposePublisherTests
 {
     private static SortedDictionary<string, byte[]> Publish(string corpusFile) =>
-        ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", corpusFile))), new ComposeSettings());
+        ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", corpusFile))), new PublishSettings());
 
     private static YamlMappingNode Compose(SortedDictionary<string, byte[]> files)
     {
@@ -42,9 +42,9 @@ public sealed class ComposePublisherTests
     public void Publishing_twice_gives_the_same_bytes_and_each_bottle_its_own_scan_api_token()
     {
         var bottles = ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "issue-example.jsonc")));
-        var first = ComposePublisher.Publish(bottles, new ComposeSettings());
+        var first = ComposePublisher.Publish(bottles, new PublishSettings());
         var second = ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "issue-example.jsonc"))),
-            new ComposeSettings());
+            new PublishSettings());
 
         second.Keys.Should().Equal(first.Keys);
         foreach (var (path, content) in first)
@@ -159,7 +159,7 @@ public sealed class ComposePublisherTests
             Path.Join(dir.Path, "m.json"), dir.Path);
         var executables = new HashSet<string>();
 
-        var files = ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new ComposeSettings(), executables);
+        var files = ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new PublishSettings(), executables);
 
         executables.Should().BeEquivalentTo("images/a/setup.sh", "skills/a/tool/run.sh");
         files.Keys.Should().Contain(executables);
@@ -169,7 +169,7 @@ public sealed class ComposePublisherTests
     public void Values_with_a_dollar_are_escaped_for_compose()
     {
         var manifest = ManifestLoader.Parse("""{ "agents": { "a": { "env": { "PRICE": "$5" }, "prompt": "cost is $HOME" } } }""", "m.json", Path.GetTempPath());
-        var compose = Compose(ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new ComposeSettings()));
+        var compose = Compose(ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new PublishSettings()));
 
         Map(compose, "services", "a-agent", "environment").Children["PRICE"].ToString().Should().Be("$$5");
         ((YamlSequenceNode)Map(compose, "services", "a-agent").Children["command"]).Children.Last().ToString().Should().Be("cost is $$HOME");
@@ -186,11 +186,11 @@ public sealed class ComposePublisherTests
         File.CreateSymbolicLink(Path.Join(dir.Path, "skills", "review", "guide.md"), "docs/guide.md");
         var bottles = ComposePublisher.Resolve(ManifestLoader.Parse("""{ "agents": { "a": { "skills": ["skills/review"] } } }""", "m.json", dir.Path));
 
-        var files = ComposePublisher.Publish(bottles, new ComposeSettings());
+        var files = ComposePublisher.Publish(bottles, new PublishSettings());
         Encoding.UTF8.GetString(files["skills/a/review/guide.md"]).Should().Be("guide");
 
         File.CreateSymbolicLink(Path.Join(dir.Path, "skills", "review", "key"), secret);
-        var error = Assert.Throws<InvalidOperationException>(() => ComposePublisher.Publish(bottles, new ComposeSettings()));
+        var error = Assert.Throws<InvalidOperationException>(() => ComposePublisher.Publish(bottles, new PublishSettings()));
         error.Message.Should().Contain("m.json: agents.a.skills[0]: 'skills/review/key' is a symbolic link leading outside the skill's directory")
             .And.Contain("nothing was published");
     }
@@ -205,7 +205,7 @@ public sealed class ComposePublisherTests
         // A skill name that the loader would refuse, as another way into the bottle might bring it.
         bottle = bottle with { Mounts = [.. bottle.Mounts.Select(m => m.Kind == MountKind.Skill ? m with { Target = m.Target + "${VAR}" } : m)] };
 
-        var volumes = ((YamlSequenceNode)Map(Compose(ComposePublisher.Publish([bottle], new ComposeSettings())), "services", "a-agent").Children["volumes"])
+        var volumes = ((YamlSequenceNode)Map(Compose(ComposePublisher.Publish([bottle], new PublishSettings())), "services", "a-agent").Children["volumes"])
             .Children.Select(v => v.ToString()).ToList();
 
         volumes.Should().Contain("./skills/a/x$${VAR}:/home/claude/.claude/skills/x$${VAR}:ro");
@@ -219,7 +219,7 @@ public sealed class ComposePublisherTests
         Directory.CreateDirectory(Path.Join(dir.Path, "w:", "etc"));
         var bottles = ComposePublisher.Resolve(ManifestLoader.Parse("""{ "agents": { "a": { "workspace": "w:/etc" } } }""", "m.json", dir.Path));
 
-        Assert.Throws<InvalidOperationException>(() => ComposePublisher.Publish(bottles, new ComposeSettings()))
+        Assert.Throws<InvalidOperationException>(() => ComposePublisher.Publish(bottles, new PublishSettings()))
             .Message.Should().Contain("m.json: agents.a.workspace: ").And.Contain("holds a ':'");
     }
 

@@ -23,7 +23,7 @@ public sealed class PublishedBuildContextTests
         var manifest = ManifestLoader.Parse(Manifest, Path.Join(dir.Path, "claude-bottle.json"), dir.Path);
         var links = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
-        var files = ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new ComposeSettings { ManifestDirectory = dir.Path }, links: links);
+        var files = ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new PublishSettings { ManifestDirectory = dir.Path }, links: links);
 
         links.Should().Equal(new Dictionary<string, string> { ["images/a/env"] = "/proc/self/environ", ["images/a/host"] = hostFile });
         files.Keys.Where(k => k.StartsWith("images/a/", StringComparison.Ordinal)).Should().BeEquivalentTo("images/a/Dockerfile", "images/a/.dockerignore");
@@ -41,7 +41,7 @@ public sealed class PublishedBuildContextTests
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Parse(Manifest.Replace("\"image\"", $"\"{outside.Path}\"", StringComparison.Ordinal), Path.Join(dir.Path, "claude-bottle.json"), dir.Path);
 
-        FluentActions.Invoking(() => ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new ComposeSettings { ManifestDirectory = dir.Path }))
+        FluentActions.Invoking(() => ComposePublisher.Publish(ComposePublisher.Resolve(manifest), new PublishSettings { ManifestDirectory = dir.Path }))
             .Should().Throw<BuildContextException>().WithMessage($"*{outside.Path}*lies outside the manifest's folder*move the context*");
     }
 }

@@ -9,7 +9,7 @@ namespace ClaudeBottle.Launcher.Tests.Publishing;
 public sealed class SwarmPublisherTests
 {
     private static SortedDictionary<string, byte[]> Publish(string corpusFile) =>
-        SwarmPublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", corpusFile))), new ComposeSettings());
+        SwarmPublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", corpusFile))), new PublishSettings());
 
     private static YamlMappingNode Stack(SortedDictionary<string, byte[]> files)
     {
@@ -31,8 +31,8 @@ public sealed class SwarmPublisherTests
     public void Publishing_twice_gives_the_same_bytes()
     {
         var bottles = ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "issue-example.jsonc")));
-        var first = SwarmPublisher.Publish(bottles, new ComposeSettings());
-        var second = SwarmPublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "issue-example.jsonc"))), new ComposeSettings());
+        var first = SwarmPublisher.Publish(bottles, new PublishSettings());
+        var second = SwarmPublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "issue-example.jsonc"))), new PublishSettings());
 
         second.Keys.Should().Equal(first.Keys);
         foreach (var (path, content) in first)
@@ -120,7 +120,7 @@ public sealed class SwarmPublisherTests
         var bottles = PublishResolution.Resolve(ManifestLoader.Load(manifest == "example"
             ? TestFiles.Output("example", "claude-bottle.json")
             : Tests.Manifest.Corpus.File("valid", manifest)));
-        var files = SwarmPublisher.Publish(bottles, new ComposeSettings());
+        var files = SwarmPublisher.Publish(bottles, new PublishSettings());
         var text = Encoding.UTF8.GetString(files[SwarmPublisher.StackFileName]);
         var yaml = string.Concat(text.Split('\n').SkipWhile(l => l.StartsWith('#')).Select(l => l + "\n"))[..^1];
 

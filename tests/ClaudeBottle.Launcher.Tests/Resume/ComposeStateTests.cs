@@ -10,7 +10,7 @@ public sealed class ComposeStateTests
 {
     private static YamlMappingNode Compose(string json)
     {
-        var files = ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Parse(json, "m.json", Path.GetTempPath())), new ComposeSettings());
+        var files = ComposePublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Parse(json, "m.json", Path.GetTempPath())), new PublishSettings());
         var stream = new YamlStream();
         stream.Load(new StringReader(Encoding.UTF8.GetString(files["docker-compose.yaml"])));
         return (YamlMappingNode)stream.Documents.Single().RootNode;

@@ -141,8 +141,8 @@ public sealed class WorkspaceCloneManifestTests : IDisposable
 
         Action publish = target switch
         {
-            "compose" => () => ComposePublisher.Publish([bottle], new ComposeSettings()),
-            "swarm" => () => SwarmPublisher.Publish([bottle], new ComposeSettings()),
+            "compose" => () => ComposePublisher.Publish([bottle], new PublishSettings()),
+            "swarm" => () => SwarmPublisher.Publish([bottle], new PublishSettings()),
             _ => () => ClaudeBottle.Launcher.Publishing.Kubernetes.KubernetesPublisher.Publish([bottle], new ClaudeBottle.Launcher.Publishing.Kubernetes.KubernetesSettings()),
         };
 

@@ -23,7 +23,7 @@ public sealed partial class KubernetesAgentPodTests
         var pod = Pod("agent");
         pod.InitContainers.Select(c => c.Name).Should().Equal(["fetch-ca", "probe", "seed-home"], "the edge is ready before the probe, the probe passes before the agent");
         var probe = pod.InitContainers.Single(c => c.Name == "probe");
-        probe.Image.Should().Be(AgentImages.ProbePlan(KubernetesPublished.Settings.AgentImage, null).Tag, "never the agent's image, which could answer ok");
+        probe.Image.Should().Be(AgentImages.ProbePlan(KubernetesPublished.Settings.Common.AgentImage, null).Tag, "never the agent's image, which could answer ok");
         probe.Command.Should().BeNull("the probe image's entrypoint runs the script");
         probe.SecurityContext.RunAsUser.Should().Be(pod.Containers.Single().SecurityContext.RunAsUser, "as the agent's user");
         probe.Env.Single(e => e.Name == KubernetesProbe.NodeAddressVariable).ValueFrom.FieldRef.FieldPath.Should().Be("status.hostIP");

@@ -148,10 +148,10 @@ public sealed class KubernetesPublisherTests
         var output = Directory.CreateTempSubdirectory("k8s-publish-").FullName;
         try
         {
-            await BottleKubernetesEnvironment.Write(output, KubernetesPublished.Publish("several-bottles-and-agents.jsonc"), CancellationToken.None);
+            await KubernetesDeployment.Write(output, KubernetesPublished.Publish("several-bottles-and-agents.jsonc"), CancellationToken.None);
             File.Exists(Path.Join(output, "bottles", "tester.yaml")).Should().BeTrue();
             await File.WriteAllTextAsync(Path.Join(output, "secrets", "tester.yaml"), "filled in");
-            await BottleKubernetesEnvironment.Write(output, KubernetesPublished.Publish("minimal.jsonc"), CancellationToken.None);
+            await KubernetesDeployment.Write(output, KubernetesPublished.Publish("minimal.jsonc"), CancellationToken.None);
             File.Exists(Path.Join(output, "bottles", "tester.yaml")).Should().BeFalse("a bottle no longer published is gone");
             File.Exists(Path.Join(output, "secrets", "tester.example.yaml")).Should().BeFalse();
             File.ReadAllText(Path.Join(output, "secrets", "tester.yaml")).Should().Be("filled in", "the operator's file stays");
@@ -189,7 +189,7 @@ public sealed class KubernetesPublisherTests
         try
         {
             File.WriteAllText(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-            var settings = KubernetesPublished.Settings with { AgentImage = new ClaudeBottle.Launcher.Planning.AgentImageSettings { ExtraCaCertificatesFile = ca } };
+            var settings = KubernetesPublished.Settings with { Common = new PublishSettings { AgentImage = new ClaudeBottle.Launcher.Planning.AgentImageSettings { ExtraCaCertificatesFile = ca } } };
             var files = KubernetesPublisher.Publish(KubernetesPublished.Bottles("minimal.jsonc"), settings);
             var edge = Objects(files, files.Keys.First(k => k.StartsWith("bottles/", StringComparison.Ordinal))).OfType<V1ConfigMap>().Single(c => c.Metadata.Name == "edge");
             edge.Data["extra-ca.crt"].Should().Be(File.ReadAllText(ca));

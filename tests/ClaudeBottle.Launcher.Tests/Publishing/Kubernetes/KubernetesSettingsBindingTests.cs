@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using ClaudeBottle.Launcher.Hosting;
 using ClaudeBottle.Launcher.Manifest;
+using ClaudeBottle.Launcher.Publishing;
 using ClaudeBottle.Launcher.Publishing.Kubernetes;
 
 namespace ClaudeBottle.Launcher.Tests.Publishing.Kubernetes;
@@ -19,8 +20,8 @@ public sealed class KubernetesSettingsBindingTests
 
         builder.AddClaudeBottles(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "minimal.jsonc"))).Should().BeEmpty();
 
-        var settings = builder.Resources.OfType<BottleKubernetesEnvironment>().Single().Settings;
+        var settings = builder.Resources.OfType<BottlePublishEnvironment>().Single().Deployment.Should().BeOfType<KubernetesDeployment>().Subject.Settings;
         settings.ClusterCidrs.Should().Equal("203.0.113.0/24", "2001:db8::/32");
-        settings.ProbeImage.Should().Be("mirror.example/probe:1");
+        settings.Common.ProbeImage.Should().Be("mirror.example/probe:1");
     }
 }
