@@ -7,17 +7,19 @@ namespace ClaudeBottle.Launcher.Cli;
 
 /// <summary>
 /// <c>--list-state</c> and <c>--remove-state</c>: the agents' kept conversations, seen and removed from the command
-/// line. The only way, with <c>docker volume rm</c>, that one is removed: runs and the reaper never touch them.
+/// line. The only way, with <c>docker volume rm</c>, that one is removed: runs and the reaper never touch them. The list
+/// shows the workspace clones on the engine too, with how to bring back the work of one that could not come back.
 /// </summary>
 public static class StateCommand
 {
     /// <summary>Lists, or removes the named agents' state of the manifest <c>--manifest</c> names; returns the exit code.</summary>
     public static async Task<int> RunAsync(LaunchOptions options, IContainerEngine engine, TextWriter output, TextWriter errors, CancellationToken ct)
     {
-        IReadOnlyList<LabelledObject> volumes;
+        IReadOnlyList<LabelledObject> volumes, clones;
         try
         {
             volumes = await AgentStateVolumes.ListAsync(engine, ct);
+            clones = options.RemoveState.IsEmpty ? await KeptClones.ListAsync(engine, ct) : [];
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -34,6 +36,7 @@ public static class StateCommand
                 foreach (var volume in volumes)
                     output.WriteLine("  " + ConsoleSafe(AgentStateVolumes.Describe(volume)));
             }
+            ListClones(clones, output);
             return 0;
         }
 
@@ -66,6 +69,20 @@ public static class StateCommand
             }
         }
         return exit;
+    }
+
+    private static void ListClones(IReadOnlyList<LabelledObject> clones, TextWriter output)
+    {
+        if (clones.Count == 0)
+            return;
+        output.WriteLine("Workspace clones (agent, branch, repository, volume): a running bottle's comes back when it ends; " +
+                         "any other holds work that could not come back:");
+        foreach (var clone in clones)
+        {
+            output.WriteLine("  " + ConsoleSafe(KeptClones.Describe(clone)));
+            if (KeptClones.Recovery(clone) is { } recovery)
+                output.WriteLine("    " + ConsoleSafe(recovery));
+        }
     }
 
     private static string ConsoleSafe(string text) => NameRules.Printable(text);

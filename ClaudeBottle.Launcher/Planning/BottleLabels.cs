@@ -58,13 +58,18 @@ public static class BottleLabels
     public const string CloneRole = "workspace-clone";
     public const string Repository = Prefix + "repository";
     public const string Branch = Prefix + "branch";
+    /// <summary>An image with git, to read a kept clone with: the agent's own.</summary>
+    public const string GitImage = Prefix + "git-image";
 
     /// <summary>
     /// A clone volume carries its run, but only containers and networks are reaped: a clone whose work could not be
     /// brought back (its run died) stays, found by its role, repository and branch.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ForClone(string instance, string leaseFile, string bottle, string repository, string branch) =>
-        new Dictionary<string, string>(For(instance, leaseFile, bottle, CloneRole)) { [Agent] = bottle, [Repository] = repository, [Branch] = branch };
+    public static IReadOnlyDictionary<string, string> ForClone(string instance, string leaseFile, string bottle, string repository, string branch, string gitImage) =>
+        new Dictionary<string, string>(For(instance, leaseFile, bottle, CloneRole))
+        {
+            [Agent] = bottle, [Repository] = repository, [Branch] = branch, [GitImage] = gitImage,
+        };
 
     public static IReadOnlyDictionary<string, string> For(string instance, string leaseFile, string bottle, string role) => new Dictionary<string, string>
     {

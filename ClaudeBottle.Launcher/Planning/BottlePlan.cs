@@ -122,7 +122,7 @@ public sealed record BottlePlan(
         var run = settings.RunId ?? ClonePlan.NewRun();
         var branch = Resolution.WorkspaceClone.Branch(bottle.Name, run);
         return new ClonePlan(source, branch, new VolumeSpec($"{prefix}-workspace-{run}",
-            BottleLabels.ForClone(settings.Instance, settings.LeaseFile, bottle.Name, source.Repository, branch)), settings.AgentImage);
+            BottleLabels.ForClone(settings.Instance, settings.LeaseFile, bottle.Name, source.Repository, branch, settings.AgentImage)), settings.AgentImage);
     }
 
     /// <summary>

@@ -140,11 +140,8 @@ public sealed class WorkspaceClones(IContainerEngine engine, ILogger logger)
         instance.Clone = null;
     }
 
-    /// <summary>How a person brings back the work of a clone that was kept: a bundle of it, made with the image's git, fetched into the repository.</summary>
-    public static string Recovery(ClonePlan clone) =>
-        $"Bring it back by hand: docker run --rm --network none -v {clone.Volume.Name}:/workspace:ro --entrypoint git {clone.Image} " +
-        $"-C /workspace bundle create - --all > work.bundle; then, in {clone.Source.Repository}: git fetch work.bundle " +
-        $"'+HEAD:refs/heads/{clone.Branch}'; then docker volume rm {clone.Volume.Name}";
+    /// <summary>How a person brings back the work of a clone that was kept (<see cref="KeptClones.Recovery(string, string, string, string)"/>).</summary>
+    public static string Recovery(ClonePlan clone) => KeptClones.Recovery(clone.Volume.Name, clone.Image, clone.Source.Repository, clone.Branch);
 
     /// <summary>
     /// Runs a helper to its end; on success hands its id and output to <paramref name="afterExit"/> before it is removed.

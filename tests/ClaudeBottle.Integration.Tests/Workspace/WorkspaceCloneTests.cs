@@ -205,6 +205,16 @@ public sealed class WorkspaceCloneTests
             (await run.WaitForLogAsync("lost", $"its clone is kept in volume {kept}")).Should()
                 .Contain($"docker run --rm --network none -v {kept}:/workspace:ro --entrypoint git {image} -C /workspace bundle create - --all > work.bundle");
 
+            // --list-state names it, with the same way back.
+            using (var listing = new ClaudeBottle.Launcher.Runtime.DockerContainerEngine())
+            {
+                var (output, errors) = (new StringWriter(), new StringWriter());
+                (await ClaudeBottle.Launcher.Cli.StateCommand.RunAsync(ClaudeBottle.Launcher.Cli.LaunchOptions.Parse(["--list-state"]), listing, output, errors,
+                    CancellationToken.None)).Should().Be(0, errors.ToString());
+                output.ToString().Should().Contain($"  lost  claude-bottle/lost/").And.Contain($"  {repository.Path}  (volume {kept})")
+                    .And.Contain($"docker run --rm --network none -v {kept}:/workspace:ro --entrypoint git {image} -C /workspace bundle create - --all > work.bundle");
+            }
+
             // The volume is there, labelled with its repository and branch, and holds the agent's commit.
             var volume = await client.Volumes.InspectAsync(kept);
             volume.Labels.Should().Contain(BottleLabels.Role, BottleLabels.CloneRole).And.Contain(BottleLabels.Repository, repository.Path);

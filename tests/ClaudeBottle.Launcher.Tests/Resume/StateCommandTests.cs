@@ -61,6 +61,25 @@ public sealed class StateCommandTests
     }
 
     [Fact]
+    public async Task The_workspace_clones_are_listed_with_how_to_bring_back_their_work()
+    {
+        var engine = new FakeEngine();
+        var labels = BottleLabels.ForClone("run1", "/state/run1.lock", "writer", "/srv/repo", "claude-bottle/writer/run1", "claude-bottle-agent:abc");
+        await engine.CreateVolumeAsync(new VolumeSpec("claude-bottle-run1-writer-workspace-run1", labels), CancellationToken.None);
+        await engine.CreateVolumeAsync(new VolumeSpec("forged", new Dictionary<string, string> { [BottleLabels.Role] = BottleLabels.CloneRole }), CancellationToken.None);
+
+        var (exit, output, _) = await RunAsync(engine, "--list-state");
+
+        exit.Should().Be(0);
+        output.Should().Contain("No agent's conversation is kept.")
+            .And.Contain("  writer  claude-bottle/writer/run1  /srv/repo  (volume claude-bottle-run1-writer-workspace-run1)")
+            .And.Contain("docker run --rm --network none -v claude-bottle-run1-writer-workspace-run1:/workspace:ro --entrypoint git claude-bottle-agent:abc " +
+                         "-C /workspace bundle create - --all > work.bundle; then, in /srv/repo: git fetch work.bundle '+HEAD:refs/heads/claude-bottle/writer/run1'")
+            .And.NotContain("forged");
+        (await RunAsync(new FakeEngine(), "--list-state")).Output.Should().NotContain("Workspace clones");
+    }
+
+    [Fact]
     public async Task Removing_takes_the_manifests_agent_alone_and_says_so()
     {
         using var dir = new TempDirectory();
