@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using Aspire.Hosting.ApplicationModel;
-using ClaudeBottle.Launcher.Cli;
 using ClaudeBottle.Launcher.Planning;
-using ClaudeBottle.Launcher.Resolution;
 using ClaudeBottle.Launcher.Runtime;
-using ClaudeBottle.Launcher.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace ClaudeBottle.Launcher.Hosting;
@@ -16,19 +13,14 @@ namespace ClaudeBottle.Launcher.Hosting;
 internal sealed class BottleOrchestrator(
     IContainerEngine engine,
     BottleRunner runner,
-    BottleHostContext context,
     ResourcePublisher publisher,
-    EngineReadiness readiness,
-    PlanApproval approval,
-    ImageProvisioner images,
-    BottlePlanner planner,
+    BottleStarter starter,
     BottleHeadStart headStart,
     ContainerLogFollower logs,
     AgentExitWatcher exits,
     BottleRemoval removal,
     BackgroundWork background,
     ILogger<BottleOrchestrator> logger,
-    ClaudeBottleOptions options,
     CloneWork clones,
     TelemetryRelayFollower? relay = null)
 {
@@ -63,104 +55,8 @@ internal sealed class BottleOrchestrator(
 
     private async Task StartLockedAsync(BottleResource bottle, BottleSession session, CancellationToken ct)
     {
-        var log = publisher.Log(bottle);
-        if (await headStart.TakeAsync(bottle.Name) is { } early)
-        {
-            WarnWithoutToken(bottle, log);
-            await StartingAsync(bottle, session, early.Planned, log);
-            if (early.Instance is not { } made)
-            {
-                await publisher.FailAsync(bottle, early.Failure!);
-                return;
-            }
-            // What the runner would have reported as it went, had anyone been listening.
-            var progress = new BottleProgress(publisher, bottle, early.Planned.Plan);
-            await progress.ProxyCreatedAsync(made.ProxyId!);
-            await progress.ProxyHealthyAsync();
-            await StartedAsync(bottle, session, early.Planned.Plan, made);
-            return;
-        }
-
-        InstanceLease lease;
-        try
-        {
-            lease = await readiness.EnsureAsync(ct);
-        }
-        catch (StateFolderException e)
-        {
-            await publisher.FailAsync(bottle, e.Message);
-            return;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await publisher.FailAsync(bottle, $"the container engine is not usable: {e.Message}. Start Docker, or point DOCKER_HOST at a running engine.");
-            return;
-        }
-        WarnWithoutToken(bottle, log);
-        if (!await approval.ApproveAsync(bottle, log, ct))
-        {
-            await publisher.PublishAsync(bottle, KnownResourceStates.NotStarted);
-            return;
-        }
-
-        // One trace per start.
-        using var launch = LaunchTracing.Step("bottle.start", bottle.Name, root: true);
-        PlannedBottle planned;
-        try
-        {
-            planned = planner.Plan(bottle, lease, launch);
-        }
-        catch (BuildContextException e)
-        {
-            launch.Fail(e.Message);
-            await publisher.FailAsync(bottle, $"Bottle '{bottle.Name}' failed to start: {e.Message}");
-            return;
-        }
-        if (planned.ContextChange is { } change)
-            log.LogWarning("{Change}", change);
-        await StartingAsync(bottle, session, planned, log);
-
-        if (!await images.EnsureAsync(bottle, planned.Builds, ct))
-        {
-            launch.Fail("an image build failed");
-            return;
-        }
-
-        BottleInstance instance;
-        try
-        {
-            instance = await runner.StartAsync(planned.Plan, planned.StateDirectory, new BottleProgress(publisher, bottle, planned.Plan), ct);
-        }
-        catch (BottleStartException e)
-        {
-            launch.Fail(e.Message);
-            await publisher.FailAsync(bottle, e.Message);
-            return;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return;
-        }
-        await StartedAsync(bottle, session, planned.Plan, instance);
-    }
-
-    private static void WarnWithoutToken(BottleResource bottle, ILogger log)
-    {
-        if (Environment.GetEnvironmentVariable(AgentLayout.TokenVariable) is not { Length: > 0 })
-            log.LogWarning("{Variable} is not set: Claude in bottle {Bottle} will not be able to log in. Run 'claude setup-token' and export it.",
-                AgentLayout.TokenVariable, bottle.Name);
-    }
-
-    /// <summary>A start begins: the bottle's plan in its console, its properties, its containers waiting.</summary>
-    private async Task StartingAsync(BottleResource bottle, BottleSession session, PlannedBottle planned, ILogger log)
-    {
-        var (resolved, agentImage) = (planned.Plan.Bottle, planned.AgentImage); // this start's: a fresh start's next one resumes
-        session.Egress = new EgressSummary();
-        await publisher.PublishAsync(bottle, KnownResourceStates.Starting, KnownResourceStateStyles.Info,
-            properties: [.. BottleProperties.ForBottle(resolved, agentImage), .. BottleProperties.ForEgress(session.Egress)], started: true);
-        await publisher.PublishAsync(bottle.Proxy, KnownResourceStates.Starting, KnownResourceStateStyles.Info);
-        await publisher.PublishAsync(bottle.Agent, KnownResourceStates.Waiting, KnownResourceStateStyles.Info);
-        log.LogInformation("Starting bottle {Bottle}:{NewLine}{Plan}", bottle.Name, Environment.NewLine, PlanFormatter.Format(resolved, context.ManifestDirectory, options.MaxBuildContextBytes));
+        if (await starter.StartAsync(bottle, session, ct) is { } started)
+            await StartedAsync(bottle, session, started.Plan, started.Instance);
     }
 
     /// <summary>The bottle runs: its table entry, what the dashboard shows of it, and what watches it.</summary>

@@ -107,6 +107,7 @@ public static class ClaudeBottleBuilderExtensions
         services.TryAddSingleton<BottlePlanner>();
         services.TryAddSingleton<BottleHeadStart>();
         services.TryAddSingleton<CloneWork>();
+        services.TryAddSingleton<BottleStarter>();
         services.TryAddSingleton<BottleOrchestrator>();
         services.AddHostedService<BottleLifecycle>();
         services.TryAddSingleton<AttachOutcome>();
