@@ -32,7 +32,12 @@ internal static class SwarmGate
     public static readonly byte[] StartScript = Encoding.UTF8.GetBytes($"""
         #!/bin/sh
         # claude-bottle's agent start in a swarm stack: Claude starts only once the bottle's isolation probe passed and
-        # the edge published its run CA (swarm has no depends_on). Then it becomes the agent's command.
+        # the edge published its run CA (swarm has no depends_on). Then it becomes the agent's command, with no new
+        # privileges (swarm drops security_opt), so no setuid program of the image gains anything.
+        if ! command -v setpriv >/dev/null 2>&1; then
+          echo "claude-bottle: the agent image has no setpriv (util-linux), which sets no-new-privileges under swarm; the agent does not start: install util-linux in the image" >&2
+          exit 1
+        fi
         waited=0
         while [ ! -f {Passed} ] || [ ! -s {AgentLayout.AgentCaFile} ] || [ ! -s {AgentLayout.CaBundleFile} ]; do
           if [ "$waited" -ge {WaitSeconds} ]; then
@@ -42,7 +47,7 @@ internal static class SwarmGate
           sleep 1
           waited=$((waited + 1))
         done
-        exec "$@"
+        exec setpriv --no-new-privs -- "$@"
 
         """.Replace("\r\n", "\n", StringComparison.Ordinal));
 

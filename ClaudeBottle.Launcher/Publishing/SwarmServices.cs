@@ -12,7 +12,7 @@ namespace ClaudeBottle.Launcher.Publishing;
 /// <list type="bullet">
 /// <item>networks: overlays, none attachable; <c>internal</c> held every isolation probe, and an overlay's gateway is not on the host;</item>
 /// <item>limits and restarts in <c>deploy</c>; <c>endpoint_mode: dnsrr</c> (a kernel without IPVS has no virtual IPs);</item>
-/// <item>no <c>security_opt</c> (dropped: no-new-privileges is lost, the default seccomp profile stays), the pids limit in
+/// <item>no <c>security_opt</c> (dropped: the default seccomp profile stays; the agent sets no-new-privileges itself, <see cref="SwarmGate"/>), the pids limit in
 /// <c>deploy</c> (format 3.9), no swap limit (swarm has none: the engine allows as much swap as memory), no <c>depends_on</c>, no service-level <c>tmpfs</c> (long-form tmpfs mounts instead),
 /// no <c>build</c> (<see cref="SwarmImages"/>), no <c>volumes_from</c>;</item>
 /// <item>a bottle's services on the node labelled <c>claude-bottle.&lt;agent&gt;=true</c>: the agent reads the edge's CA, and the

@@ -90,7 +90,7 @@ public sealed class SwarmPublisherTests
         Map(stack, "volumes", "reviewer-gate", "driver_opts").Children["o"].ToString().Should().Be("uid=1000,gid=1000,mode=0700,size=64k");
         Map(stack, "volumes", "reviewer-ca", "driver_opts").Children["type"].ToString().Should().Be("tmpfs");
         var script = Encoding.UTF8.GetString(files[SwarmGate.ScriptFile]);
-        script.Should().Contain("/var/lib/claude-bottle-gate/passed").And.Contain("exec \"$@\"").And.NotContain("\r");
+        script.Should().Contain("/var/lib/claude-bottle-gate/passed").And.Contain("exec setpriv --no-new-privs -- \"$@\"").And.NotContain("\r");
     }
 
     [Fact]
