@@ -12,7 +12,8 @@ namespace ClaudeBottle.Launcher.Publishing;
 /// <list type="bullet">
 /// <item>networks: overlays, none attachable; <c>internal</c> held every isolation probe, and an overlay's gateway is not on the host;</item>
 /// <item>limits and restarts in <c>deploy</c>; <c>endpoint_mode: dnsrr</c> (a kernel without IPVS has no virtual IPs);</item>
-/// <item>no <c>security_opt</c> (dropped: the default seccomp profile stays; the agent sets no-new-privileges itself, <see cref="SwarmGate"/>), the pids limit in
+/// <item>no <c>security_opt</c> (dropped: the default seccomp profile stays; the agent, the edge and the probe set
+/// no-new-privileges on themselves with <c>setpriv</c>; pipelock's image, not ours, runs without it), the pids limit in
 /// <c>deploy</c> (format 3.9), no swap limit (swarm has none: the engine allows as much swap as memory), no <c>depends_on</c>, no service-level <c>tmpfs</c> (long-form tmpfs mounts instead),
 /// no <c>build</c> (<see cref="SwarmImages"/>), no <c>volumes_from</c>;</item>
 /// <item>a bottle's services on the node labelled <c>claude-bottle.&lt;agent&gt;=true</c>: the agent reads the edge's CA, and the
@@ -57,9 +58,18 @@ internal static class SwarmServices
             probe.Deploy = With(probe.Deploy!, new ComposeRestartPolicy { Condition = "on-failure", Delay = "3s", MaxAttempts = 10 });
             edge.Secrets = [.. edge.Secrets!.Select(s => new ComposeServiceSecret { Source = s.Source, Target = s.Target, Uid = "65534", Gid = "65534", Mode = 0b100_000_000 })];
             SwarmGate.Wire(compose, bottle.Name, edge, probe, agent);
+            // What security_opt would have set, set by the edge and the probe on themselves (the agent: SwarmGate).
+            edge.Entrypoint = [.. NoNewPrivileges, .. (IEnumerable<string>?)edge.Entrypoint ?? EdgeEntrypoint];
+            probe.Entrypoint = [.. NoNewPrivileges, .. probe.Entrypoint!];
         }
         return builds;
     }
+
+    /// <summary>A command's prefix that runs it with no new privileges: swarm drops <c>no-new-privileges</c>.</summary>
+    public static readonly string[] NoNewPrivileges = ["setpriv", "--no-new-privs", "--"];
+
+    /// <summary>The edge image's own entry point (<c>docker/edge/Dockerfile</c>), which a service's entry point replaces.</summary>
+    public static readonly string[] EdgeEntrypoint = ["python3", "-u", "/usr/local/lib/claude-bottle-edge/entry.py"];
 
     private static void Convert(ComposeService service, string bottle, ComposeFile compose, SortedDictionary<string, byte[]> files, ISet<string> executables)
     {

@@ -59,7 +59,7 @@ public sealed partial class SwarmStackTests
 
         public async Task<string> ProbeLogsAsync() => (await SwarmCluster.RunAsync("docker", "service", "logs", "--raw", $"{Stack}_{Bottle}-agent-probe")).Output;
 
-        public async Task<string> ExecAsync(string script) => (await DockerAsync("exec", await ContainerAsync("agent"), "bash", "-c", script)).Output;
+        public async Task<string> ExecAsync(string script, string role = "agent") => (await DockerAsync("exec", await ContainerAsync(role), "bash", "-c", script)).Output;
 
         public async Task<string> InspectAsync(string role, string format) =>
             (await DockerAsync("inspect", await ContainerAsync(role), "--format", format)).Output.Trim();

@@ -89,9 +89,10 @@ public sealed partial class SwarmStackTests
                         (await node.ExecAsync(Reach(address, port))).Should().Contain("TRIED").And.NotContain("ANSWERED",
                             "{0}'s agent reaches only its own edge ({1}:{2})", node.Bottle, address, port);
                     (await node.ExecAsync("touch /var/lib/claude-bottle-ca/x && echo WROTE; touch /x && echo WROTE")).Should().NotContain("WROTE");
-                    // Swarm dropped no-new-privileges; the agent's entry point set it on the agent (the children of its init).
-                    (await node.ExecAsync("for s in /proc/[0-9]*/status; do grep -q '^PPid:\\s*1$' $s && grep NoNewPrivs $s; done; echo LISTED"))
-                        .Should().Contain("NoNewPrivs:\t1").And.NotContain("NoNewPrivs:\t0").And.Contain("LISTED");
+                    // Swarm dropped no-new-privileges; each of ours set it on itself (the children of its container's init).
+                    foreach (var role in new[] { "agent", "edge", "agent-probe" })
+                        (await node.ExecAsync("for s in /proc/[0-9]*/status; do grep -q '^PPid:\\s*1$' $s && grep NoNewPrivs $s; done; echo LISTED", role))
+                            .Should().Contain("NoNewPrivs:\t1").And.NotContain("NoNewPrivs:\t0").And.Contain("LISTED", "{0}'s {1} has no new privileges", node.Bottle, role);
                 }
                 await TheEdgeChainSetsTheSwarmSecretAsync(north, stack, outside, secret, Placeholder(output, "north"));
                 var (joined, refusal) = await SwarmCluster.RunAsync("docker", "run", "--rm", "--network", $"{stack}_north-internal", TestEngine.BaseImage, "true");

@@ -84,13 +84,25 @@ public sealed class SwarmPublisherTests
         Sequence(edge, "volumes").Should().Contain("reviewer-ca:/var/lib/claude-bottle-ca:rw");
         Sequence(probe, "volumes").Should().Equal("reviewer-gate:/var/lib/claude-bottle-gate:rw");
         Sequence(probe, "command").Should().EndWith("--overlay");
-        Sequence(probe, "entrypoint")[2].Should().StartWith("rm -f /var/lib/claude-bottle-gate/passed && ", "a probe run again takes the verdict back first")
+        Sequence(probe, "entrypoint")[5].Should().StartWith("rm -f /var/lib/claude-bottle-gate/passed && ", "a probe run again takes the verdict back first")
             .And.EndWith("&& : > /var/lib/claude-bottle-gate/passed && exec sleep infinity",
                 "the verdict is written only once the probe passed, and the probe then stays up so that the gate volume keeps it");
         Map(stack, "volumes", "reviewer-gate", "driver_opts").Children["o"].ToString().Should().Be("uid=1000,gid=1000,mode=0700,size=64k");
         Map(stack, "volumes", "reviewer-ca", "driver_opts").Children["type"].ToString().Should().Be("tmpfs");
         var script = Encoding.UTF8.GetString(files[SwarmGate.ScriptFile]);
         script.Should().Contain("/var/lib/claude-bottle-gate/passed").And.Contain("exec setpriv --no-new-privs -- \"$@\"").And.NotContain("\r");
+    }
+
+    [Fact]
+    public void The_edge_and_the_probe_set_no_new_privileges_on_themselves_as_swarm_drops_security_opt()
+    {
+        var stack = Stack(Publish("issue-example.jsonc"));
+
+        Sequence(Map(stack, "services", "reviewer-edge"), "entrypoint").Should().Equal(["setpriv", "--no-new-privs", "--", .. SwarmServices.EdgeEntrypoint]);
+        Sequence(Map(stack, "services", "reviewer-agent-probe"), "entrypoint").Should().StartWith(["setpriv", "--no-new-privs", "--", "bash", "-c"]);
+        // The edge's entry point is its image's, which the service's replaces: the two must not drift apart.
+        File.ReadAllText(TestFiles.Source("../../../docker/edge/Dockerfile")).Should()
+            .Contain($"ENTRYPOINT [{string.Join(", ", SwarmServices.EdgeEntrypoint.Select(a => $"\"{a}\""))}]");
     }
 
     [Fact]
