@@ -6,7 +6,7 @@ namespace ClaudeBottle.Launcher.Publishing;
 public sealed class SwarmDeployment(IReadOnlyList<ResolvedBottle> bottles, PublishSettings settings) : IBottleDeployment
 {
     private static readonly string[] Owned =
-        ["pipelock", "edge", "images", "skills", "ca", "swarm", SwarmPublisher.StackFileName, SwarmPublisher.BuildScriptName];
+        ["pipelock", "edge", "images", "skills", "ca", "swarm", SwarmPublisher.StackFileName, SwarmPublisher.BuildScriptName, SwarmPlacement.ScriptName];
 
     public string Title => "Docker Swarm stack";
 

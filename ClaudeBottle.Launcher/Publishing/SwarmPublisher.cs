@@ -28,10 +28,12 @@ public static class SwarmPublisher
             $"# On every node that runs a bottle: sh {BuildScriptName} (or docker load its images). Label each bottle's node:\n" +
             "#   docker node update --label-add claude-bottle.<agent>=true NODE\n" +
             $"# Fill in {ComposeEdge.SecretsDirectory}/<agent>.json from its {ComposeEdge.ExampleSuffix} file, then, on a manager:\n" +
-            $"#   docker stack deploy -c {StackFileName} {ComposePublisher.ProjectName}\n" + ComposeYaml.Write(compose));
+            $"#   sh {SwarmPlacement.ScriptName} && docker stack deploy -c {StackFileName} {ComposePublisher.ProjectName}\n" + ComposeYaml.Write(compose));
         files[BuildScriptName] = SwarmImages.BuildScript(builds, compose);
         files[SwarmGate.ScriptFile] = SwarmGate.StartScript;
+        files[SwarmPlacement.ScriptName] = SwarmPlacement.Script(bottles);
         executables.Add(BuildScriptName);
+        executables.Add(SwarmPlacement.ScriptName);
         return files;
     }
 }

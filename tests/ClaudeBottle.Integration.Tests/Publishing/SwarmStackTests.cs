@@ -45,8 +45,18 @@ public sealed partial class SwarmStackTests
         {
             await cluster.LoadAsync(images);
             var manager = (await SwarmCluster.MustAsync("docker", "info", "--format", "{{.Swarm.NodeID}}")).Trim();
+            var check = Path.Join(output, "check-placement.sh");
+            var (unplaced, said) = await SwarmCluster.RunAsync("sh", check);
+            unplaced.Should().Be(1, said);
+            said.Should().Contain("0 nodes carry the label claude-bottle.north=true").And.Contain("0 nodes carry the label claude-bottle.south=true");
             await SwarmCluster.MustAsync("docker", "node", "update", "--label-add", "claude-bottle.north=true", manager);
+            await SwarmCluster.MustAsync("docker", "node", "update", "--label-add", "claude-bottle.south=true", manager);
             await SwarmCluster.MustAsync("docker", "node", "update", "--label-add", "claude-bottle.south=true", cluster.Worker);
+            var (spread, spreadSaid) = await SwarmCluster.RunAsync("sh", check);
+            spread.Should().Be(1, spreadSaid);
+            spreadSaid.Should().Contain("2 nodes carry the label claude-bottle.south=true").And.NotContain("claude-bottle.north=true;");
+            await SwarmCluster.MustAsync("docker", "node", "update", "--label-rm", "claude-bottle.south", manager);
+            (await SwarmCluster.MustAsync("sh", check)).Should().Contain("each bottle's label is on exactly one node");
             foreach (var bottle in Bottles)
                 File.WriteAllText(Path.Join(output, "secrets", $"{bottle}.json"),
                     $$"""{ "secrets": { "CLAUDE_BOTTLE_OAUTH_TOKEN": "sk-ant-oat01-swarm-test", "PUBLISH_TEST_TOKEN": "{{secret}}" } }""");

@@ -106,6 +106,22 @@ public sealed class SwarmPublisherTests
     }
 
     [Fact]
+    public void A_placement_check_names_every_bottle_s_label_and_the_stack_says_to_run_it_before_deploying()
+    {
+        var executables = new HashSet<string>(StringComparer.Ordinal);
+        var files = SwarmPublisher.Publish(ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "several-bottles-and-agents.jsonc"))),
+            new PublishSettings(), executables);
+        var agents = ComposePublisher.Resolve(ManifestLoader.Load(Tests.Manifest.Corpus.File("valid", "several-bottles-and-agents.jsonc"))).Select(b => b.Name).ToList();
+
+        var script = Encoding.UTF8.GetString(files[SwarmPlacement.ScriptName]);
+        agents.Should().HaveCountGreaterThan(1);
+        foreach (var agent in agents)
+            script.Should().Contain($"check 'claude-bottle.{agent}'\n");
+        executables.Should().Contain(SwarmPlacement.ScriptName);
+        Encoding.UTF8.GetString(files[SwarmPublisher.StackFileName]).Should().Contain($"sh {SwarmPlacement.ScriptName} && docker stack deploy -c docker-stack.yaml claude-bottle");
+    }
+
+    [Fact]
     public void The_edge_s_private_tmpfs_is_a_tmpfs_mount_of_mode_1777()
     {
         var edge = Map(Stack(Publish("issue-example.jsonc")), "services", "reviewer-edge");
