@@ -10,9 +10,7 @@ public static class AgentStateVolumes
 {
     /// <summary>Every agent's state volume on the engine, whichever manifest it belongs to.</summary>
     public static async Task<IReadOnlyList<LabelledObject>> ListAsync(IContainerEngine engine, CancellationToken ct) =>
-        [.. (await engine.ListVolumesAsync($"{BottleLabels.Role}={BottleLabels.StateRole}", ct))
-            // A volume must carry the project's label too: the role alone could be anyone's.
-            .Where(v => v.Labels.GetValueOrDefault(BottleLabels.Project) == BottleLabels.ProjectValue)
+        [.. (await ProjectVolumes.OfRoleAsync(engine, BottleLabels.StateRole, ct))
             .OrderBy(v => v.Labels.GetValueOrDefault(BottleLabels.Manifest), StringComparer.Ordinal)
             .ThenBy(v => v.Name, StringComparer.Ordinal)];
 

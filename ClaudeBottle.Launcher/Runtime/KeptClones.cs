@@ -10,9 +10,7 @@ public static class KeptClones
 {
     /// <summary>Every clone volume of the project on the engine, by repository then name.</summary>
     public static async Task<IReadOnlyList<LabelledObject>> ListAsync(IContainerEngine engine, CancellationToken ct) =>
-        [.. (await engine.ListVolumesAsync($"{BottleLabels.Role}={BottleLabels.CloneRole}", ct))
-            // A volume must carry the project's label too: the role alone could be anyone's.
-            .Where(v => v.Labels.GetValueOrDefault(BottleLabels.Project) == BottleLabels.ProjectValue)
+        [.. (await ProjectVolumes.OfRoleAsync(engine, BottleLabels.CloneRole, ct))
             .OrderBy(v => v.Labels.GetValueOrDefault(BottleLabels.Repository), StringComparer.Ordinal)
             .ThenBy(v => v.Name, StringComparer.Ordinal)];
 
