@@ -12,7 +12,10 @@ internal sealed class BackgroundWork(ILogger<BackgroundWork> logger)
     private readonly HashSet<Task> _running = [];
 
     /// <summary>Starts <paramref name="work"/> and keeps track of it until it ends.</summary>
-    public void Run(string what, Func<Task> work)
+    public void Run(string what, Func<Task> work) => _ = Start(what, work);
+
+    /// <summary>As <see cref="Run"/>, for a caller that waits for it too: the task never faults.</summary>
+    public Task Start(string what, Func<Task> work)
     {
         var task = Task.Run(async () =>
         {
@@ -35,6 +38,7 @@ internal sealed class BackgroundWork(ILogger<BackgroundWork> logger)
             lock (_gate)
                 _running.Remove(t);
         }, TaskScheduler.Default);
+        return task;
     }
 
     /// <summary>Waits until every tracked task has ended (they end when the bottles they serve are stopped), at most <paramref name="limit"/>.</summary>

@@ -24,6 +24,9 @@ internal sealed class BottleOrchestrator(
     CloneWork clones,
     TelemetryRelayFollower? relay = null)
 {
+    /// <summary>How long an ended agent's output may still be read before its container is removed.</summary>
+    private static readonly TimeSpan AgentOutputDrain = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, BottleSession> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _shutdown;
@@ -76,7 +79,7 @@ internal sealed class BottleOrchestrator(
         session.Watch = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         var watch = session.Watch.Token;
         var agentId = instance.AgentId!;
-        background.Run($"following {bottle.Agent.Name}", () => logs.FollowAsync(bottle.Agent, session, agentId, since: null, watch));
+        var agentOutput = background.Start($"following {bottle.Agent.Name}", () => logs.FollowAsync(bottle.Agent, session, agentId, since: null, watch));
         background.Run($"following {bottle.Proxy.Name}", () => logs.FollowAsync(bottle.Proxy, session, instance.ProxyId!, since: null, watch));
         if (instance.EdgeId is { } edgeId)
             background.Run($"following the edge of {bottle.Name}", () => logs.FollowAsync(bottle.Proxy, session, edgeId, since: null, watch, edge: true));
@@ -85,11 +88,15 @@ internal sealed class BottleOrchestrator(
         background.Run($"watching {bottle.Agent.Name}", async () =>
         {
             var code = await exits.WatchAsync(bottle, agentId,
-                resumed: () => background.Run($"following {bottle.Agent.Name}", () => logs.FollowAsync(bottle.Agent, session, agentId, DateTimeOffset.UtcNow, watch)),
+                resumed: () => agentOutput = background.Start($"following {bottle.Agent.Name}", () => logs.FollowAsync(bottle.Agent, session, agentId, DateTimeOffset.UtcNow, watch)),
                 watch);
-            // A bottle lives as long as its agent: nothing is left behind once it is done.
+            // A bottle lives as long as its agent: nothing is left behind once it is done. Its output is read to the end
+            // first: an agent that ends at once can be gone before its follower attached, and its last words with it.
             if (code is { } exitCode)
+            {
+                await agentOutput.WaitAsync(AgentOutputDrain, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await StopAsync(bottle, exitCode, CancellationToken.None);
+            }
         });
     }
 
